@@ -1,0 +1,51 @@
+# One command per habit, the same for people and CI.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+SPEC := openapi/iotda-export-tasks.yaml
+STAMP := $(VENV)/.installed
+
+.PHONY: help install generate check-generated lint lint-spec lint-python test demo bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+install: $(STAMP) ## Create .venv/ and install the project, its pinned tools and the npm linter
+
+$(STAMP): pyproject.toml constraints.txt package.json package-lock.json
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 2; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "$(PYTHON) is not Python 3.11"; exit 2; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(STAMP)
+
+generate: install ## Regenerate generated/ from the spec with openapi-python-client
+	$(PY) scripts/generate.py
+
+check-generated: install ## Fail with a diff when generated/ differs from a fresh generation
+	$(PY) scripts/generate.py --check
+
+lint-spec: install ## Validate the spec and lint it with Spectral (offline)
+	$(VENV)/bin/openapi-spec-validator $(SPEC)
+	node_modules/.bin/spectral lint --fail-severity=warn --ruleset openapi/.spectral.yaml $(SPEC)
+
+lint-python: install ## ruff (lint and format) and strict mypy
+	$(VENV)/bin/ruff check src tests scripts bench
+	$(VENV)/bin/ruff format --check src tests scripts bench
+	$(VENV)/bin/mypy
+
+lint: lint-spec lint-python ## Every static check
+
+test: install lint ## Lint, then the whole test suite
+	$(PY) -m pytest
+
+demo: install ## The main job, end to end
+	$(PY) scripts/demo.py
+
+bench: install ## Benchmarks; results printed and written to bench/results/
+	$(PY) bench/run.py
+
+clean: ## Remove the environment and caches
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis
