@@ -94,7 +94,8 @@ class Spec:
 
     def schema(self, name: str) -> Schema:
         """A component schema, fully resolved."""
-        return flatten(self.raw, {"$ref": f"#/components/schemas/{name}"})
+        resolved: Schema = flatten(self.raw, {"$ref": f"#/components/schemas/{name}"})
+        return resolved
 
     def paged_operations(self) -> list[Operation]:
         return [op for op in self.operations.values() if op.paging is not None]
