@@ -1,0 +1,212 @@
+"""Generated code is a golden record: drift is caught, regeneration applies the spec, unknown keywords fail"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from iotda_contract import codegen, codegen_contract
+from iotda_contract.codegen_contract import CodegenError, constraints
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATE = ROOT / "scripts" / "generate.py"
+
+
+def _run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A copy of the spec, templates and generator config, as a drift test needs to edit them."""
+    shutil.copy(codegen.DEFAULT_SPEC, tmp_path / "spec.yaml")
+    shutil.copy(codegen.DEFAULT_CONFIG, tmp_path / "config.yaml")
+    shutil.copytree(codegen.DEFAULT_TEMPLATES, tmp_path / "templates")
+    return tmp_path
+
+
+def _generate_args(workspace: Path, output: Path) -> list[str | Path]:
+    return [
+        GENERATE,
+        "--spec",
+        workspace / "spec.yaml",
+        "--config",
+        workspace / "config.yaml",
+        "--templates",
+        workspace / "templates",
+        "--output",
+        output,
+    ]
+
+
+def _edit_spec(workspace: Path, edit: dict[str, object], parameter: str = "Limit") -> None:
+    path = workspace / "spec.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["components"]["parameters"][parameter]["schema"].update(edit)
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+
+def _limit_probe(package_root: Path, package: str, limit: int) -> subprocess.CompletedProcess[str]:
+    """Call ListExportTasks with ``limit`` on a client imported from ``package_root``; print what happened."""
+    code = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(package_root)!r})
+        import httpx
+        from {package} import Client, ParameterError
+        from {package}.api.export_tasks import list_export_tasks
+        from {package}.models import ResourceType
+        sent = []
+        def handler(request):
+            sent.append(request)
+            return httpx.Response(200, json={{"export_tasks": [], "page": {{"count": 0}}}})
+        client = Client(base_url="http://test").set_httpx_client(
+            httpx.Client(base_url="http://test", transport=httpx.MockTransport(handler)))
+        try:
+            list_export_tasks.sync("p1", client=client, resource_type=ResourceType.BATCHTASK, limit={limit})
+        except ParameterError as err:
+            print("refused", err.parameter, err.constraint, err.expected, len(sent))
+        else:
+            print("sent", sent[0].url.params["limit"])
+        """
+    )
+    return _run("-c", code)
+
+
+def test_committed_client_matches_a_fresh_generation() -> None:
+    result = _run(GENERATE, "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "matches a fresh generation" in result.stdout
+
+
+def test_drift_gate_fails_on_a_changed_maximum_and_regeneration_enforces_it(workspace: Path) -> None:
+    output = workspace / "gen" / "iotda_drift_client"
+    args = _generate_args(workspace, output)
+    assert _run(*args).returncode == 0
+    assert _run(*args, "--check").returncode == 0
+
+    _edit_spec(workspace, {"maximum": 20})
+    drift = _run(*args, "--check")
+    assert drift.returncode == 1
+    assert "--- committed/api/export_tasks/list_export_tasks.py" in drift.stdout
+    assert any(line.startswith("-") and '"maximum": 50' in line for line in drift.stdout.splitlines())
+    assert any(line.startswith("+") and '"maximum": 20' in line for line in drift.stdout.splitlines())
+
+    assert _run(*args).returncode == 0
+    assert _run(*args, "--check").returncode == 0
+    refused = _limit_probe(output.parent, output.name, 21)
+    assert refused.stdout.split() == ["refused", "limit", "maximum", "20", "0"], refused.stderr
+    accepted = _limit_probe(output.parent, output.name, 20)
+    assert accepted.stdout.split() == ["sent", "20"], accepted.stderr
+
+
+def test_check_reports_a_missing_and_an_extra_file(workspace: Path) -> None:
+    output = workspace / "gen" / "iotda_client"
+    args = _generate_args(workspace, output)
+    assert _run(*args).returncode == 0
+    (output / "errors.py").unlink()
+    (output / "stray.py").write_text("x = 1\n", encoding="utf-8")
+    drift = _run(*args, "--check")
+    assert drift.returncode == 1
+    assert "+++ fresh/errors.py" in drift.stdout
+    assert "--- committed/stray.py" in drift.stdout
+    shutil.rmtree(output)
+    assert _run(*args, "--check").returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("edit", "keyword"),
+    [
+        ({"multipleOf": 5}, "multipleOf"),
+        ({"exclusiveMaximum": True}, "exclusiveMaximum"),
+        ({"format": "uint8"}, "format"),
+        ({"x-iotda-secret-rule": 1}, "x-iotda-secret-rule"),
+    ],
+)
+def test_generation_fails_loudly_on_a_keyword_the_checker_does_not_enforce(
+    workspace: Path, edit: dict[str, object], keyword: str
+) -> None:
+    _edit_spec(workspace, edit)
+    output = workspace / "gen" / "iotda_client"
+    with pytest.raises(CodegenError, match=keyword):
+        codegen.generate(
+            workspace / "spec.yaml",
+            output,
+            config_path=workspace / "config.yaml",
+            templates=workspace / "templates",
+        )
+    assert not output.exists()
+    assert list((workspace / "gen").iterdir()) == []  # the staging folder is gone too
+
+
+def test_generation_refuses_to_replace_a_folder_that_is_not_a_client(tmp_path: Path) -> None:
+    (tmp_path / "mine.py").write_text("keep = True\n", encoding="utf-8")
+    with pytest.raises(CodegenError, match="not a generated client"):
+        codegen.generate(output=tmp_path)
+    assert (tmp_path / "mine.py").read_text(encoding="utf-8") == "keep = True\n"
+
+
+def test_generated_checker_refuses_to_import_when_it_lacks_a_generated_keyword(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        codegen_contract, "SUPPORTED_KEYWORDS", {**codegen_contract.SUPPORTED_KEYWORDS, "multipleOf": None}
+    )
+    output = workspace / "gen" / "iotda_bad_client"
+    codegen.generate(
+        workspace / "spec.yaml",
+        output,
+        config_path=workspace / "config.yaml",
+        templates=workspace / "templates",
+    )
+    result = _run("-c", f"import sys; sys.path.insert(0, {str(output.parent)!r}); import iotda_bad_client")
+    assert result.returncode != 0
+    assert "ImportError: checker keywords" in result.stderr
+
+
+def test_constraints_keep_only_enforced_keywords() -> None:
+    schema = {
+        "type": "object",
+        "description": "d",
+        "additionalProperties": False,
+        "properties": {"a": {"type": "string", "example": "x", "pattern": "^a$", "default": "a"}},
+    }
+    assert constraints(schema, "s") == {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"a": {"type": "string", "pattern": "^a$"}},
+    }
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "object", "additionalProperties": {"type": "string"}},
+        {"type": "string", "format": "int32"},
+        {"type": "string", "nullable": True},
+        {"oneOf": [{"type": "string"}]},
+    ],
+)
+def test_constraints_refuse_what_the_checker_cannot_enforce(schema: dict[str, object]) -> None:
+    with pytest.raises(CodegenError):
+        constraints(schema, "s")
+
+
+def test_paginators_exist_exactly_for_operations_with_the_paging_extension(spec) -> None:
+    import importlib
+    import re
+
+    for op in spec.operations.values():
+        module_name = re.sub(r"(?<!^)(?=[A-Z])", "_", op.operation_id).lower()
+        module = importlib.import_module(f"iotda_client.api.export_tasks.{module_name}")
+        names = {"iterate_pages", "iterate_items", "aiterate_pages", "aiterate_items"}
+        assert names <= set(vars(module)) if op.paging else not names & set(vars(module))
