@@ -1,0 +1,76 @@
+"""Who may call: ``--auth any`` (a credential header must be present) or ``--auth verify`` (signatures)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from iotda_contract.mock.errors import AuthMissing, BadSignature, WrongProject
+
+Headers = list[tuple[bytes, bytes]]
+
+
+class Authenticator:
+    """``--auth any``: an ``Authorization`` or ``X-Auth-Token`` header with any non-empty value."""
+
+    def check(
+        self,
+        method: str,
+        raw_path: bytes,
+        raw_query: bytes,
+        headers: Headers,
+        body: bytes,
+        project_id: str,
+    ) -> None:
+        for name, value in headers:
+            if (name == b"authorization" or name == b"x-auth-token") and value.strip():
+                return
+        raise AuthMissing()
+
+
+class VerifyingAuthenticator(Authenticator):
+    """``--auth verify``: signatures and tokens checked by ``iotda_contract.signing``.
+
+    A credential is bound to project ids: a valid credential on another project gets 403.
+    """
+
+    def __init__(self, credentials_path: str, clock: Callable[[], datetime] | None = None) -> None:
+        try:
+            self._signing: Any = importlib.import_module("iotda_contract.signing")
+        except ImportError as err:
+            raise RuntimeError("--auth verify needs iotda_contract.signing, which is not installed") from err
+        self._credentials = self._signing.Credentials.load(credentials_path)
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    def check(
+        self,
+        method: str,
+        raw_path: bytes,
+        raw_query: bytes,
+        headers: Headers,
+        body: bytes,
+        project_id: str,
+    ) -> None:
+        signing = self._signing
+        mapping: dict[str, str] = {}
+        for raw_name, raw_value in headers:
+            name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+            mapping[name] = f"{mapping[name]},{value}" if name in mapping else value
+        try:
+            principal = signing.verify_request(
+                method,
+                raw_path.decode("latin-1"),
+                raw_query.decode("latin-1"),
+                mapping,
+                body,
+                self._credentials,
+                self._clock(),
+            )
+        except signing.AuthMissing:
+            raise AuthMissing() from None
+        except signing.SignatureError:
+            raise BadSignature() from None
+        if not principal.allows(project_id):
+            raise WrongProject()

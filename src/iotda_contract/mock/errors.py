@@ -1,0 +1,117 @@
+"""The mock's errors: each carries an HTTP status, a platform error code and a message.
+
+ApiError
+├── BadRequest (400)
+│   ├── InvalidData         IOTDA.000006  a value breaks the spec (type, pattern, enum, length, schema)
+│   ├── MalformedRequest    IOTDA.000008  the request cannot be read (bad escape, UTF-8, JSON, repeats)
+│   └── OutOfRange          IOTDA.000017  an integer outside the spec's minimum..maximum
+├── Unauthorized (401)
+│   ├── AuthMissing         IOTDA.000002  no Authorization / X-Auth-Token
+│   └── BadSignature        APIGW.0301    a signature or token that does not verify
+├── Forbidden (403)
+│   ├── WrongProject        IOTDA.000004  a credential used on a project it is not bound to
+│   └── TooManyUnfinished   IOTDA.000021  a create beyond --max-unfinished Processing tasks
+├── NotFound (404)          IOTDA.000404  an unknown export task id or an unknown path
+├── MethodNotAllowed (405)  IOTDA.000405  a method the path does not serve
+└── InjectedServerError (500) IOTDA.000500  only from the `server-error-at-max-offset` fault
+"""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+
+class ApiError(Exception):
+    """An answer in the platform's error format."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "IOTDA.000006"
+    message: ClassVar[str] = "Invalid input data."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.msg = message if message is not None else self.message
+        super().__init__(f"{self.status} {self.code}: {self.msg}")
+
+    def body(self, nonstandard: bool = False) -> bytes:
+        """The JSON body; ``nonstandard`` uses the keys of the `error-body-nonstandard` fault."""
+        if nonstandard:
+            return json.dumps({"code": self.code, "message": self.msg}).encode()
+        return json.dumps({"error_code": self.code, "error_msg": self.msg}).encode()
+
+
+class BadRequest(ApiError):
+    status = 400
+
+
+class InvalidData(BadRequest):
+    code = "IOTDA.000006"
+    message = "Invalid input data."
+
+
+class MalformedRequest(BadRequest):
+    code = "IOTDA.000008"
+    message = "Invalid input. The request format is invalid."
+
+
+class OutOfRange(BadRequest):
+    code = "IOTDA.000017"
+    message = "Invalid input. The specified parameter is out of range."
+
+    def __init__(self, parameter: str) -> None:
+        self.parameter = parameter
+        super().__init__(f"Invalid input. The specified parameter '{parameter}' is out of range.")
+
+
+class Unauthorized(ApiError):
+    status = 401
+
+
+class AuthMissing(Unauthorized):
+    code = "IOTDA.000002"
+    message = "Authentication failed."
+
+
+class BadSignature(Unauthorized):
+    code = "APIGW.0301"
+    message = "Incorrect IAM authentication information: verify aksk signature fail."
+
+
+class Forbidden(ApiError):
+    status = 403
+
+
+class WrongProject(Forbidden):
+    code = "IOTDA.000004"
+    message = "Invalid access token."
+
+
+class TooManyUnfinished(Forbidden):
+    code = "IOTDA.000021"
+    message = "Operation not allowed."
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "IOTDA.000404"
+    message = "The export task does not exist."
+
+
+class PathNotFound(NotFound):
+    message = "The requested path does not exist."
+
+
+class MethodNotAllowed(ApiError):
+    status = 405
+    code = "IOTDA.000405"
+    message = "The method is not allowed on this path."
+
+    def __init__(self, allowed: tuple[str, ...]) -> None:
+        self.allowed = allowed
+        super().__init__()
+
+
+class InjectedServerError(ApiError):
+    status = 500
+    code = "IOTDA.000500"
+    message = "Internal server error (injected by the server-error-at-max-offset fault)."

@@ -1,0 +1,80 @@
+"""Deterministic synthetic export tasks for ``--seed N --seed-random S``."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from iotda_contract.mock.tasks import RecordIds, Task, new_export_task_id, planned_count
+
+#: The instances a seed spreads over: the default one (no Instance-Id header) and a second one.
+INSTANCES = ("", "instance-2")
+#: The apps a seed spreads over; None is the project's default app.
+APPS = (None, "app_01", "app_02", "app_03", "app_04")
+#: How many distinct batch task_ids a seed uses.
+BATCH_TASKS = 5
+#: The create_time of the first seeded task: 2024-01-01T00:00:00.000Z.
+START_MS = 1_704_067_200_000
+#: The largest gap between two seeded tasks' create_time.
+MAX_GAP_MS = 60_000
+
+
+def seed_tasks(
+    count: int,
+    seed: int,
+    project_id: str,
+    resource_type: str,
+    export_format: str,
+) -> Iterator[Task]:
+    """``count`` tasks in record-id order, the same for the same (count, seed).
+
+    ``resource_type`` and ``export_format`` come from the spec's enums.
+
+    The first task is Failed in the default instance, the second Success in ``instance-2``, the
+    newest of each instance is a frozen Processing snapshot, the rest are Success or Failed.
+    """
+    rng = random.Random(seed)
+    batch_ids = [f"{rng.getrandbits(96):024x}" for _ in range(BATCH_TASKS)]
+    instances = [rng.choice(INSTANCES) for _ in range(count)]
+    if count > 0:
+        instances[0] = INSTANCES[0]
+    if count > 1:
+        instances[1] = INSTANCES[1]
+    newest = {instance: index for index, instance in enumerate(instances)}
+    frozen = set(newest.values())
+    ids = RecordIds()
+    now = START_MS
+    for index, instance in enumerate(instances):
+        now += rng.randint(1, MAX_GAP_MS)
+        record_id = ids.next(now)
+        app_id = rng.choice(APPS)
+        app_type = "APP" if app_id is not None else rng.choice(("GLOBAL", "APP"))
+        task_id = rng.choice(batch_ids) if rng.random() < 0.8 else None
+        planned = planned_count(record_id)
+        if index in frozen:
+            status = "Processing"
+        elif index == 0:
+            status = "Failed"
+        elif index == 1:
+            status = "Success"
+        else:
+            status = "Failed" if rng.random() < 0.15 else "Success"
+        progress = 100 if status == "Success" else rng.randint(0, 99)
+        end_ms = None if status == "Processing" else now + rng.randint(1_000, 120_000)
+        yield Task(
+            record_id=record_id,
+            project_id=project_id,
+            instance_id=instance,
+            export_task_id=new_export_task_id(rng),
+            resource_type=resource_type,
+            task_id=task_id,
+            export_format=export_format,
+            app_type=app_type,
+            app_id=app_id,
+            status=status,
+            progress=progress,
+            export_count=planned * progress // 100,
+            create_ms=now,
+            end_ms=end_ms,
+            live=False,
+        )

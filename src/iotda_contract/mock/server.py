@@ -1,0 +1,149 @@
+"""Assemble the mock from settings (spec, store, seed, auth, faults) and serve it with uvicorn."""
+
+from __future__ import annotations
+
+import gc
+import socket
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from iotda_contract import spec as spec_module
+from iotda_contract.mock import faults as faults_module
+from iotda_contract.mock.app import MockApp
+from iotda_contract.mock.auth import Authenticator, VerifyingAuthenticator
+from iotda_contract.mock.seed import seed_tasks
+from iotda_contract.mock.settings import Settings
+from iotda_contract.mock.store import Limits, Store
+from iotda_contract.mock.validation import compile_operation, compile_parameter
+from iotda_contract.mock.wire import Router
+from iotda_contract.spec import SpecError
+
+#: The operations the mock serves, by operationId.
+OPERATIONS = ("ListExportTasks", "CreateExportTask", "DeleteExportTask")
+
+
+def build_app(settings: Settings, clock: Callable[[], float] = time.time) -> MockApp:
+    """The ASGI app for ``settings``: validators compiled from the spec, the store opened and seeded."""
+    document = spec_module.load(settings.spec_path)
+    active = faults_module.parse(list(settings.faults))
+    list_op = document.operation("ListExportTasks")
+    paging = list_op.paging
+    if paging is None:
+        raise SpecError("ListExportTasks declares no x-iotda-paging")
+    limit = list_op.parameter(paging.limit_parameter)
+    unbounded = frozenset({paging.limit_parameter}) if "accepts-invalid-limit" in active else frozenset()
+    defaults: dict[str, Any] = {}
+    if "default-limit-changed" in active:
+        defaults[paging.limit_parameter] = 2 * int(limit.default)
+    operations = {
+        op_id: compile_operation(document.operation(op_id), unbounded=unbounded, defaults=defaults)
+        for op_id in OPERATIONS
+    }
+    headers = {p.name.lower(): compile_parameter(p) for p in list_op.parameters if p.location == "header"}
+    body_schema = document.schema("AddExportTask")
+    create_defaults = {
+        name: prop["default"] for name, prop in body_schema.get("properties", {}).items() if "default" in prop
+    }
+    store = Store(
+        settings.db,
+        Limits(
+            max_tasks=settings.max_tasks,
+            max_unfinished=settings.max_unfinished,
+            task_ms=int(settings.task_seconds * 1000),
+        ),
+        clock=clock,
+    )
+    if settings.seed > 0 and len(store) == 0:
+        task_schema = document.schema("ExportTask")["properties"]
+        store.bulk_load(
+            seed_tasks(
+                settings.seed,
+                settings.seed_random,
+                settings.seed_project,
+                resource_type=task_schema["resource_type"]["enum"][0],
+                export_format=task_schema["export_format"]["enum"][0],
+            )
+        )
+    authenticator: Authenticator
+    if settings.auth == "verify":
+        if not settings.credentials:
+            raise ValueError("--auth verify needs --credentials FILE")
+        authenticator = VerifyingAuthenticator(settings.credentials)
+    elif settings.auth == "any":
+        authenticator = Authenticator()
+    else:
+        raise ValueError(f"unknown --auth mode {settings.auth!r}")
+    return MockApp(
+        store=store,
+        router=Router.from_spec(document),
+        operations=operations,
+        paging=paging,
+        headers=headers,
+        create_defaults=create_defaults,
+        authenticator=authenticator,
+        faults=active,
+        max_body_bytes=settings.max_body_bytes,
+    )
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket (port 0: any free port), ready before the server loop starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def uvicorn_config(app: MockApp) -> Any:
+    """uvicorn's configuration for the mock: uvloop and httptools when installed, no access log."""
+    import uvicorn
+
+    from iotda_contract.mock.protocol import MockHttpProtocol
+
+    return uvicorn.Config(
+        app,
+        lifespan="off",
+        access_log=False,
+        log_level="warning",
+        loop="auto",
+        http=MockHttpProtocol,
+        server_header=False,
+        date_header=False,
+    )
+
+
+def serve(settings: Settings) -> int:
+    """Run the mock until interrupted; print the URL it serves on first."""
+    import uvicorn
+
+    started = time.perf_counter()
+    app = build_app(settings)
+    gc.collect()
+    gc.freeze()
+    sock = bind(settings.host, settings.port)
+    loaded = time.perf_counter() - started
+    print(url_of(sock), flush=True)
+    print(f"ready in {loaded:.3f}s ({len(app.store)} tasks in {settings.db})", file=sys.stderr, flush=True)
+    if settings.max_tasks and settings.seed > settings.max_tasks:
+        print(
+            f"note: --seed {settings.seed} exceeds --max-tasks {settings.max_tasks}; the next create in a "
+            "project and instance evicts its earliest tasks down to the limit (--max-tasks 0 keeps them)",
+            file=sys.stderr,
+            flush=True,
+        )
+    server = uvicorn.Server(uvicorn_config(app))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        app.store.close()
+    return 0
