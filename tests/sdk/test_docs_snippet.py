@@ -1,0 +1,40 @@
+"""docs/sdk.md's snippet runs, unchanged, against the real ``iotda-contract serve --auth verify`` command."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from iotda_contract.mock.testing import serve_subprocess
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "sdk.md"
+
+
+def fenced(language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```$", DOC.read_text(encoding="utf-8"), flags=re.S | re.M)
+
+
+def test_the_readme_snippet_runs_against_the_mock(tmp_path):
+    (credentials,) = fenced("json")
+    (snippet,) = fenced("python")
+    (command,) = fenced("sh")
+    assert "--auth verify --credentials credentials.json" in command
+    path = tmp_path / "credentials.json"
+    path.write_text(credentials, encoding="utf-8")
+    home = tmp_path / "home"
+    home.mkdir()
+    with serve_subprocess(["--auth", "verify", "--credentials", str(path)]) as server:
+        env = {**os.environ, "HOME": str(home), "IOTDA_MOCK_URL": server.url}
+        result = subprocess.run(
+            [sys.executable, "-c", snippet], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("created ")
+    task_id = lines[0].split()[1]
+    assert any(line.startswith(task_id + " ") for line in lines[1:]), "the walk lists the created task"
+    assert any(line.startswith("400 IOTDA.000017 ") for line in lines), "the error reaches the SDK user"
+    assert (home / ".huaweicloud" / "application_id").exists(), "the SDK wrote into the temporary HOME only"
