@@ -1,4 +1,4 @@
-"""docs/sdk.md's snippet runs, unchanged, against the real ``iotda-contract serve --auth verify`` command."""
+"""The README section "Using the official SDK against the mock" runs as written against the mock."""
 
 from __future__ import annotations
 
@@ -10,11 +10,19 @@ from pathlib import Path
 
 from iotda_contract.mock.testing import serve_subprocess
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "sdk.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
+SECTION = "## Using the official SDK against the mock"
+
+
+def _section() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(SECTION)
+    end = text.find("\n## ", start + len(SECTION))
+    return text[start : end if end != -1 else len(text)]
 
 
 def fenced(language: str) -> list[str]:
-    return re.findall(rf"^```{language}\n(.*?)^```$", DOC.read_text(encoding="utf-8"), flags=re.S | re.M)
+    return re.findall(rf"^```{language}\n(.*?)^```$", _section(), flags=re.S | re.M)
 
 
 def test_the_readme_snippet_runs_against_the_mock(tmp_path):
