@@ -20,16 +20,8 @@ Schemes:
   ``V11-HMAC-SHA256\\n{date}\\n{info}\\n{sha256(canonical)}``.
   Header: ``V11-HMAC-SHA256 Credential=AK/info, SignedHeaders=a;b, Signature=hex``.
 
-Credentials file (JSON), read by :meth:`Credentials.load`::
-
-    {"credentials": [
-        {"ak": "AK1", "sk": "secret", "projects": ["p1", "p2"]},
-        {"token": "opaque-iam-token", "id": "alice-token", "projects": ["*"]}
-    ]}
-
-An entry has either ``ak`` and ``sk`` or ``token`` (``id`` optional: the name the token is known by; by
-default ``token-`` plus the first 12 hex digits of its SHA-256). ``projects`` lists the project ids the
-credential may use; ``"*"`` stands for every project. See docs/auth.md.
+Credentials (:class:`Credentials`, :class:`Credential`, :class:`Principal`) live in
+:mod:`iotda_contract.credentials` and are re-exported here.
 
 Errors::
 
@@ -43,14 +35,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl, quote, unquote
+
+# Re-exported: the verifier's callers (the mock, tests) take credentials from here.
+from iotda_contract.credentials import (  # noqa: F401
+    WILDCARD_PROJECT,
+    Credential,
+    Credentials,
+    Principal,
+    token_id,
+)
 
 SDK_ALGORITHM = "SDK-HMAC-SHA256"
 DERIVED_ALGORITHM = "V11-HMAC-SHA256"
@@ -70,7 +68,6 @@ UNSIGNED_BY_DEFAULT = frozenset(
     {"authorization", "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade",
      "content-length", "accept-encoding", "proxy-authorization"}
 )  # fmt: skip
-WILDCARD_PROJECT = "*"
 
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _DATE_RE = re.compile(r"^\d{8}T\d{6}Z$")
@@ -96,107 +93,6 @@ class SignatureError(AuthError):
 
 class TokenError(SignatureError):
     """The ``X-Auth-Token`` is not a known token."""
-
-
-@dataclass(frozen=True)
-class Credential:
-    """One entry of the credentials file: an AK/SK pair or an IAM token, and the projects it may use."""
-
-    access_key: str
-    secret_key: str | None
-    token: str | None
-    projects: frozenset[str]
-
-    def allows(self, project_id: str) -> bool:
-        return WILDCARD_PROJECT in self.projects or project_id in self.projects
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who a verified request comes from: the AK (or the token's id) and the projects it may use."""
-
-    access_key_or_token_id: str
-    projects: frozenset[str]
-
-    def allows(self, project_id: str) -> bool:
-        return WILDCARD_PROJECT in self.projects or project_id in self.projects
-
-
-class Credentials:
-    """The set of known credentials, looked up by access key or by token."""
-
-    def __init__(self, entries: Iterable[Credential] = ()) -> None:
-        self._by_ak: dict[str, Credential] = {}
-        self._by_token: dict[str, Credential] = {}
-        for entry in entries:
-            if entry.token is not None:
-                if entry.token in self._by_token:
-                    raise ValueError(f"token {entry.access_key!r} is listed twice")
-                self._by_token[entry.token] = entry
-            else:
-                if entry.access_key in self._by_ak:
-                    raise ValueError(f"access key {entry.access_key!r} is listed twice")
-                self._by_ak[entry.access_key] = entry
-
-    @classmethod
-    def load(cls, path: str | Path) -> Credentials:
-        """Read a credentials file (format in the module docstring)."""
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise ValueError(f"cannot read credentials file {path}: {err}") from err
-        return cls.from_json(data)
-
-    @classmethod
-    def from_json(cls, data: Any) -> Credentials:
-        """Build from the decoded JSON document (``{"credentials": [...]}``)."""
-        if not isinstance(data, dict) or not isinstance(data.get("credentials"), list):
-            raise ValueError('a credentials document is {"credentials": [ ... ]}')
-        return cls(_entry(item, index) for index, item in enumerate(data["credentials"]))
-
-    def by_access_key(self, access_key: str) -> Credential | None:
-        return self._by_ak.get(access_key)
-
-    def by_token(self, token: str) -> Credential | None:
-        return self._by_token.get(token)
-
-    def __iter__(self) -> Iterator[Credential]:
-        yield from self._by_ak.values()
-        yield from self._by_token.values()
-
-    def __len__(self) -> int:
-        return len(self._by_ak) + len(self._by_token)
-
-
-def token_id(token: str) -> str:
-    """The default name of a token: never the token itself."""
-    return "token-" + hashlib.sha256(token.encode("utf-8")).hexdigest()[:12]
-
-
-def _entry(item: Any, index: int) -> Credential:
-    where = f"credentials[{index}]"
-    if not isinstance(item, dict):
-        raise ValueError(f"{where} is not an object")
-    projects = item.get("projects")
-    if not isinstance(projects, list) or not all(isinstance(p, str) and p for p in projects):
-        raise ValueError(f'{where}.projects must be a list of project ids (or "*")')
-    unknown = set(item) - {"ak", "sk", "token", "id", "projects"}
-    if unknown:
-        raise ValueError(f"{where} has unknown keys {sorted(unknown)}")
-    if "token" in item:
-        token = item["token"]
-        if "ak" in item or "sk" in item or not isinstance(token, str) or not token:
-            raise ValueError(f"{where}: a token entry has a non-empty 'token' and no 'ak'/'sk'")
-        name = item.get("id", token_id(token))
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"{where}.id must be a non-empty string")
-        return Credential(access_key=name, secret_key=None, token=token, projects=frozenset(projects))
-    ak, sk = item.get("ak"), item.get("sk")
-    if not isinstance(ak, str) or not ak or not isinstance(sk, str) or not sk or "id" in item:
-        raise ValueError(f"{where}: an AK/SK entry has non-empty 'ak' and 'sk' (and no 'id')")
-    if "/" in ak or "," in ak or ak != ak.strip():
-        raise ValueError(f"{where}.ak contains '/', ',' or surrounding spaces")
-    return Credential(access_key=ak, secret_key=sk, token=None, projects=frozenset(projects))
 
 
 # --- canonical request -----------------------------------------------------------------------------------
