@@ -1,0 +1,159 @@
+"""Run the laws with hypothesis: draw parameters, check, shrink within a time budget, collect results."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from hypothesis.strategies import DataObject
+
+from iotda_contract.conformance.context import LawContext
+from iotda_contract.conformance.errors import Skip, TargetError, Violation
+from iotda_contract.conformance.registry import Law
+from iotda_contract.conformance.results import ERROR, HELD, SKIPPED, VIOLATED, LawResult
+
+Listener = Callable[[str, Law, LawResult | None], None]
+
+
+@dataclass
+class _State:
+    examples: int = 0
+    passed: int = 0
+    best: Violation | None = None
+    first_at: float | None = None
+    skip: Skip | None = None
+    shrink_over: bool = False
+
+
+def run_law(
+    law: Law,
+    ctx: LawContext,
+    *,
+    max_examples: int,
+    seed: int | None = None,
+    shrink_seconds: float = 5.0,
+    run_started: float | None = None,
+) -> LawResult:
+    """Check one law on ``max_examples`` drawn cases; a violation is shrunk for at most ``shrink_seconds``."""
+    started = time.monotonic()
+    origin = started if run_started is None else run_started
+    state = _State()
+
+    def example(data: DataObject) -> None:
+        if state.best is not None and state.shrink_over:
+            raise state.best  # shrinking budget spent: end quickly, the best real violation is kept
+        state.examples += 1
+        ctx.target.journal.clear()
+        try:
+            law.check(ctx, data)
+        except Skip as skip:
+            state.skip = skip
+            reject()
+        except Violation as violation:
+            now = time.monotonic()
+            if state.first_at is None:
+                state.first_at = now
+            state.best = violation
+            state.shrink_over = now - state.first_at > shrink_seconds
+            raise
+        state.passed += 1
+
+    test = settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+    )(given(st.data())(example))
+    if seed is not None:
+        test = hypothesis_seed(seed)(test)
+    result = LawResult(law.id, law.statement, HELD)
+    try:
+        test()
+    except TargetError:
+        raise
+    except Unsatisfiable:
+        result.status = SKIPPED
+        result.reason = str(state.skip) if state.skip else "no case could be drawn"
+    except (
+        Exception
+    ) as err:  # the shrunk failure, possibly in a group, or a flaky end after the shrink budget
+        violation = state.best if state.best is not None else _find_violation(err)
+        if violation is None:
+            result.status, result.reason = ERROR, f"{type(err).__name__}: {err}"
+        else:
+            result.status, result.reason = VIOLATED, violation.message
+            result.exchanges = [e.to_dict() for e in violation.exchanges]
+    if result.status == HELD and state.passed == 0 and state.skip is not None:
+        result.status, result.reason = SKIPPED, str(state.skip)
+    result.examples = state.examples
+    result.seconds = time.monotonic() - started
+    if state.first_at is not None:
+        result.first_violation_at = state.first_at - origin
+    return result
+
+
+def _find_violation(err: BaseException) -> Violation | None:
+    if isinstance(err, Violation):
+        return err
+    if isinstance(err, BaseExceptionGroup):
+        for inner in err.exceptions:
+            found = _find_violation(inner)
+            if found is not None:
+                return found
+    return None
+
+
+def run_laws(
+    laws: Sequence[Law],
+    ctx: LawContext,
+    *,
+    max_examples: int,
+    seed: int | None = None,
+    shrink_seconds: float = 5.0,
+    listener: Listener | None = None,
+    run_started: float | None = None,
+) -> list[LawResult]:
+    """Run ``laws`` in order; write laws are skipped unless the context allows writes."""
+    origin = time.monotonic() if run_started is None else run_started
+    results: list[LawResult] = []
+    try:
+        for law in laws:
+            if listener:
+                listener("start", law, None)
+            if law.writes and not ctx.allow_writes:
+                result = LawResult(
+                    law.id, law.statement, SKIPPED, "creates and deletes tasks: needs --allow-writes"
+                )
+            else:
+                result = run_law(
+                    law,
+                    ctx,
+                    max_examples=max_examples,
+                    seed=seed,
+                    shrink_seconds=shrink_seconds,
+                    run_started=origin,
+                )
+            results.append(result)
+            if listener:
+                listener("end", law, result)
+    finally:
+        cleanup(ctx)
+    return results
+
+
+def cleanup(ctx: LawContext) -> None:
+    """Delete tasks that write laws created and could not delete (best effort)."""
+    for task_id, headers in list(ctx.created):
+        try:
+            ctx.target.delete(task_id, headers=headers or None)
+        except TargetError:
+            break
+        ctx.created.remove((task_id, headers))

@@ -1,0 +1,132 @@
+"""The law on invalid input: every value outside the spec's constraints is refused with 400, API format."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from typing import Any
+
+import jsonschema_rs
+from hypothesis import strategies as st
+from hypothesis.strategies import DataObject
+
+from iotda_contract.conformance.context import LawContext, fail
+from iotda_contract.conformance.registry import law
+from iotda_contract.conformance.strategies import from_schema
+from iotda_contract.spec import Parameter, Schema
+
+#: Texts no integer parser should read as an integer.
+_NOT_INTEGERS = ("abc", "1.5", "one", "5a", "true", "1,2")
+#: Characters no identifier pattern of the spec admits; one is spliced into a valid value. No white space:
+#: a server may trim it from a header, and JSON text ignores it.
+_ODD_CHARACTERS = "!.:~@#%^&*()[]{}<>?/|=\"'gGzZ"
+
+
+def satisfies(schema: Schema, value: str) -> bool:
+    """Whether the query text ``value`` satisfies a parameter's schema (as the server must read it)."""
+    kind = schema.get("type")
+    if kind == "integer":
+        if not re.fullmatch(r"-?[0-9]+", value):
+            return False
+        number = int(value)
+        return bool(schema.get("minimum", number) <= number <= schema.get("maximum", number))
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    if "pattern" in schema and re.search(schema["pattern"], value) is None:
+        return False
+    if len(value) < int(schema.get("minLength", 0)):
+        return False
+    return len(value) <= int(schema.get("maxLength", len(value)))
+
+
+def json_text_valid(parameter: Parameter, value: str) -> bool:
+    if not satisfies(parameter.schema, value):
+        return False
+    if parameter.json_schema is None:
+        return True
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return False
+    return bool(jsonschema_rs.Draft7Validator(parameter.json_schema).is_valid(decoded))
+
+
+def invalid_values(parameter: Parameter) -> st.SearchStrategy[str]:
+    """Texts outside ``parameter``'s constraints: out of range, wrong type, bad character, too long."""
+    schema = parameter.schema
+    options: list[st.SearchStrategy[str]] = []
+    if schema.get("type") == "integer":
+        if "minimum" in schema:
+            options.append(st.integers(schema["minimum"] - 1000, schema["minimum"] - 1).map(str))
+        if "maximum" in schema:
+            options.append(st.integers(schema["maximum"] + 1, schema["maximum"] + 1000).map(str))
+        options.append(st.sampled_from(_NOT_INTEGERS))
+    else:
+        valid = from_schema(schema) if "pattern" in schema else st.sampled_from(schema.get("enum") or ["x"])
+        options.append(
+            st.tuples(valid, st.sampled_from(_ODD_CHARACTERS), st.integers(0, 64)).map(
+                lambda t: t[0][: t[2]] + t[1] + t[0][t[2] :]
+            )
+        )
+        if "maxLength" in schema:
+            options.append(st.text(string.ascii_letters + string.digits, min_size=schema["maxLength"] + 1,
+                                   max_size=schema["maxLength"] + 20))  # fmt: skip
+        if "pattern" in schema:
+            options.append(from_schema({"pattern": schema["pattern"]}).map(lambda s: s + s[:1]))
+            options.append(from_schema({"pattern": schema["pattern"]}).map(lambda s: s[:-1]))
+        if "enum" in schema:
+            options.append(st.text(string.ascii_letters, min_size=1, max_size=12))
+    if parameter.json_schema is not None:
+        options.append(_invalid_json(parameter.json_schema))
+    return st.one_of(options).filter(lambda v: bool(v) and not json_text_valid(parameter, v))
+
+
+def _invalid_json(schema: Schema) -> st.SearchStrategy[str]:
+    keys = list(schema.get("properties", {})) or ["key"]
+    return st.one_of(
+        st.sampled_from(["{", "[]", "null", '"text"', "42", "{}{}"]),
+        st.tuples(st.sampled_from(keys), st.text(string.ascii_letters, min_size=1, max_size=30)).map(
+            lambda t: json.dumps({t[0]: t[1]})
+        ),
+        st.sampled_from(keys).map(lambda k: json.dumps({k: "0" * 24, "unexpected": 1})),
+        st.sampled_from(keys).map(lambda k: json.dumps({k: 24})),
+    )
+
+
+@law("reject-invalid", "Every value outside the spec's constraints, and a missing required parameter, is "
+     "refused with 400 and the API's error body.")  # fmt: skip
+def reject_invalid(ctx: LawContext, data: DataObject) -> None:
+    c = ctx.contract
+    checked = [p for p in c.list_op.parameters if p.location in ("query", "header")]
+    required = [p for p in checked if p.required and p.location == "query"]
+    choices: list[tuple[str, Parameter]] = [("value", p) for p in checked]
+    choices += [("missing", p) for p in required]
+    for how, parameter in choices:
+        _check_refused(ctx, data, how, parameter)
+
+
+def _check_refused(ctx: LawContext, data: DataObject, how: str, parameter: Parameter) -> None:
+    c = ctx.contract
+    query = dict(c.required_query)
+    headers = ctx.target.headers()
+    if how == "missing":
+        query.pop(parameter.name, None)
+        described = f"without the required {parameter.name}"
+    else:
+        value = data.draw(invalid_values(parameter), label=parameter.name)
+        if parameter.location == "header":
+            headers[parameter.name] = value
+        else:
+            query[parameter.name] = value
+        described = f"{parameter.name}={value!r}"
+    exchange = ctx.target.list_raw(list(query.items()), headers=headers)
+    if exchange.status != 400:
+        raise fail(f"{described} was answered {exchange.status}, not 400", exchange)
+    body: Any = exchange.json()
+    error = next(iter(jsonschema_rs.Draft7Validator(c.error_schema).iter_errors(body)), None)
+    if error is not None:
+        raise fail(f"{described}: the 400 body is not the API's error format ({error.message})", exchange)
+    if c.bad_request_codes and body.get("error_code") not in c.bad_request_codes:
+        raise fail(f"{described}: error_code {body.get('error_code')!r} is none of the 400 codes the spec "
+                   f"names ({', '.join(sorted(c.bad_request_codes))})", exchange)  # fmt: skip

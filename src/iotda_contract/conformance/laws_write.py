@@ -1,0 +1,168 @@
+"""The laws that create and delete tasks; they run only with ``--allow-writes``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.strategies import DataObject
+
+from iotda_contract.conformance.context import LawContext, fail
+from iotda_contract.conformance.errors import Skip, UnexpectedResponse
+from iotda_contract.conformance.filters import APP_ID, APP_TYPE, CONDITION_KEY, ONE_APP, RESOURCE_CONDITION
+from iotda_contract.conformance.registry import law
+from iotda_contract.conformance.strategies import from_schema
+from iotda_contract.conformance.target import Exchange
+from iotda_contract.conformance.walks import Walk
+
+#: The platform's code for "too many unfinished tasks" is named in the create operation's description.
+_BUSY_STATUS = 403
+
+
+def task_bodies(ctx: LawContext, *, app_id: bool | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid create bodies from the AddExportTask schema: required fields, optional condition and app."""
+    schema = ctx.contract.spec.schema("AddExportTask")
+    props = schema.get("properties", {})
+    body: dict[str, st.SearchStrategy[Any]] = {}
+    for name in schema.get("required", []):
+        prop = props[name]
+        body[name] = st.just(prop.get("enum", [prop.get("default", prop.get("example"))])[0])
+    condition = props.get(RESOURCE_CONDITION, {}).get("properties", {}).get(CONDITION_KEY)
+    if condition is not None:
+        body[RESOURCE_CONDITION] = from_schema(condition).map(lambda t: {CONDITION_KEY: t.lower()})
+    apps = from_schema(props[APP_ID]) if APP_ID in props else st.nothing()
+    if app_id is True:
+        body[APP_ID] = apps
+    optional = {APP_ID: apps} if app_id is None and APP_ID in props else {}
+    return st.fixed_dictionaries(body, optional=optional)
+
+
+def create(
+    ctx: LawContext, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Create a task (remembered for clean-up) and return it; Skip when the backend is busy."""
+    ctx.forget()
+    exchange = ctx.target.create(body, headers=headers)
+    if exchange.status == _BUSY_STATUS:
+        raise Skip(f"the backend refused a create with 403 ({exchange.response_text[:80]}): too many "
+                   "unfinished "
+                   "tasks; try again when they have finished")  # fmt: skip
+    created = exchange.json()
+    if exchange.status != 201 or not isinstance(created, dict) or not created.get("export_task_id"):
+        raise fail(f"a valid create was answered {exchange.status}, not 201 with a task", exchange)
+    ctx.created.append((str(created["export_task_id"]), dict(headers or {})))
+    return created
+
+
+def delete(ctx: LawContext, task_id: str, headers: Mapping[str, str] | None = None) -> Exchange:
+    ctx.forget()
+    exchange = ctx.target.delete(task_id, headers=headers)
+    ctx.created[:] = [c for c in ctx.created if c[0] != task_id]
+    return exchange
+
+
+@contextmanager
+def cleaning(ctx: LawContext) -> Iterator[None]:
+    """Delete every task created inside the block, whatever happens."""
+    try:
+        yield
+    finally:
+        for task_id, headers in list(ctx.created):
+            delete(ctx, task_id, headers or None)
+
+
+def _require_writes(ctx: LawContext) -> None:
+    if not ctx.allow_writes:
+        raise Skip("creates and deletes tasks: run with --allow-writes")
+
+
+@law("created-first", "A task just created heads the list.", writes=True)
+def created_first(ctx: LawContext, data: DataObject) -> None:
+    _require_writes(ctx)
+    with cleaning(ctx):
+        task = create(ctx, data.draw(task_bodies(ctx), label="body"))
+        page = ctx.page({ctx.contract.limit.name: ctx.contract.limit.minimum})
+        if page.keys[:1] != (task["export_task_id"],):
+            raise fail(f"the new task {task['export_task_id']} is not first in the list", page)
+
+
+@law("walk-stable-under-insert", "Tasks created during a walk cause no repeat and no gap.", writes=True)
+def walk_stable_under_insert(ctx: LawContext, data: DataObject) -> None:
+    _require_writes(ctx)
+    c = ctx.contract
+    limit = data.draw(st.integers(c.limit.minimum, min(c.limit.maximum, 5)), label="limit")
+    inserts = data.draw(st.integers(1, 3), label="inserts")
+    with cleaning(ctx):
+        before = ctx.reference()
+        if len(before.keys) <= limit:
+            raise Skip(f"needs more than {limit} records to walk past a first page")
+        first = ctx.page({c.limit.name: limit})
+        new = {
+            create(ctx, data.draw(task_bodies(ctx), label=f"body_{i}"))["export_task_id"]
+            for i in range(inserts)
+        }
+        if first.marker is None:
+            raise fail("a page with records carries no page.marker", first)
+        rest = ctx.walk(limit=limit, start=first.marker)
+        after = set(ctx.reference().keys)
+        seen = first.keys + rest.keys
+        expected = tuple(k for k in before.keys if k in after or k in first.keys)
+        repeated = sorted({k for k in seen if seen.count(k) > 1})
+        if repeated or any(k in new for k in rest.keys) or seen != expected:
+            detail = f"repeated {repeated}" if repeated else f"{len(seen)} records, expected {len(expected)}"
+            raise fail(f"{inserts} tasks created after the first page (limit {limit}): {detail}",
+                       first, *_head(rest))  # fmt: skip
+
+
+@law("deleted-gone", "A deleted task is gone from the list, and deleting it again is refused with 404.",
+     writes=True)  # fmt: skip
+def deleted_gone(ctx: LawContext, data: DataObject) -> None:
+    _require_writes(ctx)
+    with cleaning(ctx):
+        task_id = str(create(ctx, data.draw(task_bodies(ctx), label="body"))["export_task_id"])
+        gone = delete(ctx, task_id)
+        if gone.status not in (200, 204):
+            raise fail(f"deleting task {task_id} was answered {gone.status}", gone)
+        listed = ctx.reference()
+        if task_id in listed.keys:
+            raise fail(f"task {task_id} is still listed after its delete", gone, *_head(listed.walk))
+        again = ctx.target.delete(task_id)
+        if again.status != 404:
+            raise fail(f"deleting task {task_id} twice was answered {again.status}, not 404", gone, again)
+
+
+@law("isolation", "A task created under one instance or app is not visible under another.", writes=True)
+def isolation(ctx: LawContext, data: DataObject) -> None:
+    _require_writes(ctx)
+    c = ctx.contract
+    with cleaning(ctx):
+        task = create(ctx, data.draw(task_bodies(ctx, app_id=True), label="body"))
+        key, app = str(task["export_task_id"]), str(task.get(APP_ID))
+        other_app = data.draw(
+            from_schema(c.parameter(APP_ID).schema).filter(lambda a: a != app), label="other"
+        )
+        views: dict[str, tuple[dict[str, str], dict[str, str] | None]] = {
+            f"app_id={other_app}": ({APP_ID: other_app}, None),
+            f"{APP_TYPE}={ONE_APP}": ({APP_TYPE: ONE_APP}, None),
+        }
+        instances = [i for i in (None, ctx.other_instance_id) if i != ctx.target.instance_id]
+        for instance in instances:
+            views[f"instance {instance or '(default)'}"] = ({}, ctx.target.headers(instance))
+        own = ctx.walk(limit=c.limit.maximum, filters={APP_ID: app})
+        if key not in own.keys:
+            raise fail(f"the new task {key} is not listed under its own app {app}", *_head(own))
+        for name, (query, headers) in views.items():
+            try:
+                seen = ctx.walk(limit=c.limit.maximum, filters=query, headers=headers)
+            except UnexpectedResponse as refused:
+                if all(400 <= e.status < 500 for e in refused.exchanges):
+                    continue  # another instance may be refused outright: nothing is visible there
+                raise
+            if key in seen.keys:
+                raise fail(f"the task {key} of app {app} is visible under {name}", *_head(seen))
+
+
+def _head(w: Walk) -> list[Any]:
+    return list(w.pages[:3])

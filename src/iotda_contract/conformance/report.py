@@ -1,0 +1,88 @@
+"""Write a run's results: report.json, JUnit XML and a Markdown summary for a pull-request comment."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from iotda_contract.conformance.results import ERROR, SKIPPED, VIOLATED, RunResult
+
+_ICON = {"held": "✅ held", "violated": "❌ violated", "skipped": "⏭️ skipped", "error": "💥 error"}
+
+
+def write_reports(result: RunResult, folder: Path) -> list[Path]:
+    """Write the three reports into ``folder`` (created); return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / "report.json", folder / "junit.xml", folder / "summary.md"]
+    paths[0].write_text(json.dumps(result.to_dict(), indent=2, default=str) + "\n", encoding="utf-8")
+    paths[1].write_bytes(junit_xml(result))
+    paths[2].write_text(markdown(result), encoding="utf-8")
+    return paths
+
+
+def junit_xml(result: RunResult) -> bytes:
+    """One test case per law and one per schemathesis check that failed."""
+    suites = ET.Element("testsuites", name="iotda-contract check")
+    laws = ET.SubElement(suites, "testsuite", name="paging-laws", tests=str(len(result.laws)),
+                         failures=str(len(result.violated)),
+                         skipped=str(sum(r.status == SKIPPED for r in result.laws)),
+                         errors=str(sum(r.status == ERROR for r in result.laws)))  # fmt: skip
+    for law in result.laws:
+        case = ET.SubElement(laws, "testcase", classname="laws", name=law.law_id, time=f"{law.seconds:.3f}")
+        if law.status == VIOLATED:
+            failure = ET.SubElement(case, "failure", message=law.reason)
+            failure.text = "\n".join([law.statement, law.reason, "", *law.curl])
+        elif law.status == SKIPPED:
+            ET.SubElement(case, "skipped", message=law.reason)
+        elif law.status == ERROR:
+            ET.SubElement(case, "error", message=law.reason)
+    st = result.schemathesis
+    if st is not None:
+        suite = ET.SubElement(suites, "testsuite", name="schemathesis", tests=str(max(1, len(st.failures))),
+                              failures=str(len(st.failures)))  # fmt: skip
+        if not st.failures:
+            case = ET.SubElement(suite, "testcase", classname="schemathesis", name="all-checks",
+                                 time=f"{st.seconds:.3f}")  # fmt: skip
+            if st.status == SKIPPED:
+                ET.SubElement(case, "skipped", message=st.reason)
+        for check, messages in st.failures.items():
+            case = ET.SubElement(suite, "testcase", classname="schemathesis", name=check)
+            failure = ET.SubElement(case, "failure", message=messages[0].splitlines()[0])
+            failure.text = "\n\n".join(messages)
+    return bytes(ET.tostring(suites, encoding="utf-8", xml_declaration=True))
+
+
+def markdown(result: RunResult) -> str:
+    """A summary short enough for a pull-request comment."""
+    verdict = "✅ every law holds" if result.ok else "❌ the contract is broken"
+    lines = [
+        f"## iotda-contract check: {verdict}",
+        "",
+        f"Target `{result.base_url}`, project `{result.project_id}`, "
+        f"instance `{result.instance_id or '(default)'}`"
+        f"; writes {'allowed' if result.allow_writes else 'not allowed'}; seed {result.seed}; "
+        f"{result.max_examples} examples per law; {result.requests} requests in {result.seconds:.1f} s.",
+        "",
+        "| law | result | why |",
+        "|---|---|---|",
+    ]
+    for law in result.laws:
+        lines.append(f"| `{law.law_id}` | {_ICON.get(law.status, law.status)} | {_cell(law.reason)} |")
+    st = result.schemathesis
+    if st is not None:
+        lines += [
+            "",
+            f"### schemathesis: {_ICON.get(st.status, st.status)} ({st.cases} cases, {st.seconds:.1f} s)",
+        ]
+        for check, messages in st.failures.items():
+            lines.append(f"- `{check}`: {_cell(messages[0].splitlines()[0])}")
+        if st.reason:
+            lines.append(f"- {_cell(st.reason)}")
+    for law in result.violated:
+        lines += ["", f"### `{law.law_id}`: {law.statement}", "", law.reason, "", "```sh", *law.curl, "```"]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")[:300]

@@ -1,0 +1,251 @@
+"""The backend under test: HTTP exchanges recorded for reproduction, pages parsed by the spec's pointers."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from iotda_contract.conformance.contract import KEY_FIELD, PagingContract
+from iotda_contract.conformance.errors import TargetError, UnexpectedResponse
+from iotda_contract.spec import json_pointer_get
+
+Query = tuple[tuple[str, str], ...]
+INSTANCE_HEADER = "Instance-Id"
+TOKEN_HEADER = "X-Auth-Token"
+_SECRET_HEADERS = frozenset({"authorization", "x-auth-token", "x-sdk-date"})
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer, enough to replay it with curl."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    status: int
+    response_headers: tuple[tuple[str, str], ...]
+    response_text: str
+    seconds: float
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.response_text)
+        except ValueError:
+            return None
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.response_headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    def curl(self) -> str:
+        """The request as a curl command; credentials are left as environment variables."""
+        parts = ["curl", "-sS", "-X", self.method, shlex.quote(self.url)]
+        signed = False
+        for name, value in self.headers:
+            lowered = name.lower()
+            if lowered == "x-auth-token":
+                parts += ["-H", f'"{name}: $IOTDA_TOKEN"']
+            elif lowered in ("authorization", "x-sdk-date"):
+                signed = True
+            else:
+                parts += ["-H", shlex.quote(f"{name}: {value}")]
+        if self.body:
+            parts += ["--data-binary", shlex.quote(self.body.decode("utf-8", "replace"))]
+        text = " ".join(parts)
+        if signed:
+            text += "  # AK/SK-signed: re-sign before replaying"
+        return text
+
+    def summary(self) -> str:
+        return f"{self.method} {self.url} -> {self.status}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "url": self.url,
+            "status": self.status,
+            "curl": self.curl(),
+            "request_id": self.header("X-Request-Id"),
+            "response": self.response_text[:2000],
+        }
+
+
+@dataclass(frozen=True)
+class Page:
+    """A 200 answer of the list operation, read through the spec's paging pointers."""
+
+    exchange: Exchange
+    items: tuple[dict[str, Any], ...]
+    count: int | None
+    marker: str | None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(str(item.get(KEY_FIELD)) for item in self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+@dataclass
+class Target:
+    """A backend of the API: base URL, project, instance, credentials; caches reads between writes."""
+
+    base_url: str
+    project_id: str
+    contract: PagingContract
+    instance_id: str | None = None
+    token: str | None = None
+    auth: httpx.Auth | None = None
+    transport: httpx.BaseTransport | None = None
+    timeout: float = 30.0
+    requests_sent: int = 0
+    journal: list[Exchange] = field(default_factory=list)
+    _cache: dict[tuple[Query, Query], Page] = field(default_factory=dict)
+    _client: httpx.Client | None = None
+
+    @property
+    def list_path(self) -> str:
+        return self.contract.list_op.path.replace("{project_id}", self.project_id)
+
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(
+                base_url=self.base_url.rstrip("/"),
+                auth=self.auth,
+                transport=self.transport,
+                timeout=self.timeout,
+                follow_redirects=False,
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def headers(self, instance: str | bool | None = True) -> dict[str, str]:
+        """Default headers; ``instance`` True uses the target's instance, a string another one, None none."""
+        headers: dict[str, str] = {}
+        if self.token is not None:
+            headers[TOKEN_HEADER] = self.token
+        chosen = self.instance_id if instance is True else instance
+        if isinstance(chosen, str):
+            headers[INSTANCE_HEADER] = chosen
+        return headers
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        query: Sequence[tuple[str, str]] = (),
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+    ) -> Exchange:
+        """Send one request and record it."""
+        sent_headers = dict(self.headers() if headers is None else headers)
+        if body:
+            sent_headers["Content-Type"] = "application/json"
+        url = path + ("?" + urlencode(list(query)) if query else "")
+        started = time.perf_counter()
+        try:
+            response = self.client().request(method, url, headers=sent_headers, content=body or None)
+        except httpx.HTTPError as err:
+            raise TargetError(f"cannot reach {self.base_url}: {err}") from err
+        self.requests_sent += 1
+        request_headers = tuple(
+            (k, v) for k, v in response.request.headers.items() if k.lower() not in ("host", "content-length")
+        )
+        noise = ("accept", "accept-encoding", "connection", "user-agent")
+        shown = tuple((k, v) for k, v in request_headers if k.lower() not in noise)
+        exchange = Exchange(
+            method=method,
+            url=str(response.request.url),
+            headers=shown,
+            body=body,
+            status=response.status_code,
+            response_headers=tuple(response.headers.items()),
+            response_text=response.text,
+            seconds=time.perf_counter() - started,
+        )
+        self.journal.append(exchange)
+        return exchange
+
+    def list_raw(
+        self, query: Sequence[tuple[str, str]], *, headers: Mapping[str, str] | None = None
+    ) -> Exchange:
+        return self.send("GET", self.list_path, query, headers=headers)
+
+    def list(
+        self,
+        query: Mapping[str, str | int] | Sequence[tuple[str, str]] = (),
+        *,
+        headers: Mapping[str, str] | None = None,
+        fresh: bool = False,
+        with_required: bool = True,
+    ) -> Page:
+        """One page; required parameters are added unless given. Cached until the next write."""
+        pairs = _pairs(query)
+        if with_required:
+            given = {name for name, _ in pairs}
+            pairs = tuple(p for p in self.contract.required_query if p[0] not in given) + pairs
+        sent_headers = self.headers() if headers is None else dict(headers)
+        key = (pairs, tuple(sorted(sent_headers.items())))
+        if not fresh and key in self._cache:
+            page = self._cache[key]
+            self.journal.append(page.exchange)
+            return page
+        page = self.parse_page(self.list_raw(pairs, headers=sent_headers))
+        self._cache[key] = page
+        return page
+
+    def parse_page(self, exchange: Exchange) -> Page:
+        paging = self.contract.paging
+        if exchange.status != 200:
+            raise UnexpectedResponse(f"a valid list request got HTTP {exchange.status}", [exchange])
+        body = exchange.json()
+        items = json_pointer_get(body, paging.items_pointer)
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise UnexpectedResponse(
+                f"the answer has no list of objects at {paging.items_pointer}", [exchange]
+            )
+        count = json_pointer_get(body, paging.count_pointer) if paging.count_pointer else None
+        if paging.count_pointer and (not isinstance(count, int) or isinstance(count, bool)):
+            raise UnexpectedResponse(f"the answer has no integer at {paging.count_pointer}", [exchange])
+        marker = json_pointer_get(body, paging.next_marker_pointer)
+        if marker is not None and not isinstance(marker, str):
+            raise UnexpectedResponse(f"{paging.next_marker_pointer} is not a string", [exchange])
+        return Page(exchange=exchange, items=tuple(items), count=count, marker=marker)
+
+    def create(self, body: Mapping[str, Any], *, headers: Mapping[str, str] | None = None) -> Exchange:
+        self._cache.clear()
+        create = self.contract.operation("CreateExportTask")
+        path = (create.path if create else self.contract.list_op.path).replace(
+            "{project_id}", self.project_id
+        )
+        return self.send("POST", path, headers=headers, body=json.dumps(dict(body)).encode())
+
+    def delete(self, task_id: str, *, headers: Mapping[str, str] | None = None) -> Exchange:
+        self._cache.clear()
+        path = f"{self.list_path}/{task_id}"
+        return self.send("DELETE", path, headers=headers)
+
+    def forget(self) -> None:
+        """Drop cached pages (the data may have changed)."""
+        self._cache.clear()
+
+
+def _pairs(query: Mapping[str, str | int] | Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    items = query.items() if isinstance(query, Mapping) else query
+    return tuple((str(k), str(v)) for k, v in items)

@@ -1,0 +1,70 @@
+"""Marker walks: follow ``page.marker`` from a start until an empty page, within a bound."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from iotda_contract.conformance.contract import KEY_FIELD
+from iotda_contract.conformance.target import Page, Target
+
+
+@dataclass(frozen=True)
+class Walk:
+    """The pages of one walk and why it stopped (``ended`` is True only after an empty page)."""
+
+    pages: tuple[Page, ...]
+    ended: bool
+    stop_reason: str
+
+    @property
+    def items(self) -> tuple[dict[str, Any], ...]:
+        return tuple(item for page in self.pages for item in page.items)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(str(item.get(KEY_FIELD)) for item in self.items)
+
+    @property
+    def exchanges(self) -> tuple[Any, ...]:
+        return tuple(page.exchange for page in self.pages)
+
+    @property
+    def record_ids(self) -> tuple[str | None, ...]:
+        """For a walk with limit 1: the record id of each record (its page's marker)."""
+        return tuple(page.marker for page in self.pages if page.items)
+
+
+def walk(
+    target: Target,
+    *,
+    limit: int,
+    filters: Mapping[str, str] | None = None,
+    start: str | None = None,
+    max_records: int,
+    headers: Mapping[str, str] | None = None,
+) -> Walk:
+    """Walk from ``start`` (omitted: the top) with pages of ``limit``, visiting at most ``max_records``."""
+    contract = target.contract
+    marker = start
+    pages: list[Page] = []
+    seen_markers: set[str] = set()
+    max_pages = max_records // max(limit, 1) + 2
+    while True:
+        query: dict[str, str | int] = dict(filters or {})
+        query[contract.limit.name] = limit
+        if marker is not None:
+            query[contract.marker.name] = marker
+        page = target.list(query, headers=headers)
+        pages.append(page)
+        if not page.items:
+            return Walk(tuple(pages), ended=True, stop_reason="empty page")
+        if page.marker is None:
+            return Walk(tuple(pages), ended=False, stop_reason="a non-empty page carried no marker")
+        if page.marker.lower() in seen_markers:
+            return Walk(tuple(pages), ended=False, stop_reason=f"marker {page.marker} came back")
+        if len(pages) >= max_pages:
+            return Walk(tuple(pages), ended=False, stop_reason=f"no end after {len(pages)} pages")
+        seen_markers.add(page.marker.lower())
+        marker = page.marker

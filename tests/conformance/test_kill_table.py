@@ -1,0 +1,25 @@
+"""Proof of power: ``check`` on the mock with each fault exits 1 naming the law; the clean mock exits 0."""
+
+from __future__ import annotations
+
+import os
+
+from iotda_contract.conformance.killtable import EXPECTED, format_table, run_kill_table
+from iotda_contract.mock.faults import FAULTS
+
+
+def test_every_mock_fault_has_an_expected_law():
+    assert set(EXPECTED) == set(FAULTS)
+
+
+def test_kill_rate_is_total_and_false_positives_are_none():
+    deep = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+    rows = run_kill_table(max_examples=25 if deep else 10, seed=0, workers=2)
+    print("\n" + format_table(rows))
+    clean = [r for r in rows if r.fault is None]
+    assert len(clean) == 1
+    assert clean[0].exit_code == 0
+    assert not clean[0].violated
+    assert not clean[0].schemathesis_failures
+    missed = [r for r in rows if not r.killed]
+    assert missed == [], format_table(missed)
