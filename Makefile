@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 SPEC := openapi/iotda-export-tasks.yaml
 STAMP := $(VENV)/.installed
 
-.PHONY: help install generate check-generated lint lint-spec lint-python test demo bench clean
+.PHONY: help install generate check-generated check-breaking lint lint-spec lint-python test demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,6 +31,11 @@ lint-spec: install ## Validate the spec and lint it with Spectral (offline)
 	$(VENV)/bin/openapi-spec-validator $(SPEC)
 	node_modules/.bin/spectral lint --fail-severity=warn --ruleset openapi/.spectral.yaml $(SPEC)
 
+BASE ?= origin/main
+DIFF_FORMAT ?= text
+check-breaking: install ## Fail when the spec breaks clients of $(BASE) (a git ref): make check-breaking BASE=origin/main
+	@$(VENV)/bin/iotda-contract diff --format $(DIFF_FORMAT) $(BASE):$(SPEC) $(SPEC)
+
 lint-python: install ## ruff (lint and format) and strict mypy
 	$(VENV)/bin/ruff check src tests scripts bench
 	$(VENV)/bin/ruff format --check src tests scripts bench
@@ -41,8 +46,8 @@ lint: lint-spec lint-python ## Every static check
 test: install lint ## Lint, then the whole test suite
 	$(PY) -m pytest
 
-demo: install ## The main job, end to end
-	$(PY) scripts/demo.py
+demo: install ## The main job: start the mock on seeded data, check every paging law against it, stop it
+	$(VENV)/bin/iotda-contract demo --allow-writes --report-dir reports/demo
 
 bench: install ## Benchmarks; results printed and written to bench/results/
 	$(PY) bench/run.py
