@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from iotda_contract.conformance.registry import all_laws
 from iotda_contract.mock.settings import Settings
 from iotda_contract.mock.testing import serve_in_thread
 
@@ -31,3 +32,12 @@ def test_the_generated_client_snippet_walks_the_mock_and_refuses_an_invalid_limi
     assert len(tasks) == 120, "max_items caps the walk, which crosses three pages of 50"
     assert len({line.split()[0] for line in tasks}) == 120, "no task twice"
     assert lines[-1] == "refused: limit maximum 50"
+
+
+def test_the_readme_lists_every_law_with_its_statement() -> None:
+    text = README.read_text(encoding="utf-8")
+    laws = all_laws()
+    assert len(laws) >= 19
+    for law in laws:
+        statement = ("(writes) " if law.writes else "") + law.statement
+        assert f"| `{law.id}` | {statement} |" in text, f"README's law table misses or misstates {law.id}"
