@@ -1,0 +1,1 @@
+"""Benchmarks of the reference mock (``make bench``); run ``bench/run.py``."""
