@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from hypothesis import settings
 
 from iotda_contract.conformance.killtable import EXPECTED, format_table, run_kill_table
 from iotda_contract.mock.faults import FAULTS
@@ -13,7 +13,7 @@ def test_every_mock_fault_has_an_expected_law():
 
 
 def test_kill_rate_is_total_and_false_positives_are_none():
-    deep = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+    deep = settings().max_examples >= 200  # the "ci" profile of tests/conftest.py
     rows = run_kill_table(max_examples=25 if deep else 10, seed=0, workers=2)
     print("\n" + format_table(rows))
     clean = [r for r in rows if r.fault is None]
