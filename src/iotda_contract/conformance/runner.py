@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 from rich.console import Console
 
 from iotda_contract import spec as spec_module
+from iotda_contract.client.auth import AkSkAuth
 from iotda_contract.conformance.context import LawContext
 from iotda_contract.conformance.contract import load_contract
 from iotda_contract.conformance.engine import run_laws
@@ -46,31 +45,6 @@ class CheckOptions:
     timeout: float = 30.0
 
 
-class SigningAuth(httpx.Auth):
-    """Signs each request with an access key and secret key (SDK-HMAC-SHA256, or V11 with a region)."""
-
-    def __init__(self, access_key: str, secret_key: str, region: str | None = None) -> None:
-        self.access_key, self.secret_key, self.region = access_key, secret_key, region
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        from iotda_contract.signing import sign_request
-
-        headers = dict(request.headers)
-        headers.setdefault("host", request.url.netloc.decode())
-        added = sign_request(
-            request.method,
-            request.url.raw_path.decode().split("?", 1)[0],
-            request.url.query.decode(),
-            headers,
-            request.content,
-            access_key=self.access_key,
-            secret_key=self.secret_key,
-            region=self.region,
-        )
-        request.headers.update(added)
-        yield request
-
-
 def build_target(options: CheckOptions) -> Target:
     if options.token is None and not (options.ak and options.sk):
         raise TargetError(
@@ -78,7 +52,7 @@ def build_target(options: CheckOptions) -> Target:
         )
     contract = load_contract(spec_module.load(options.spec_path))
     auth = (
-        SigningAuth(options.ak, options.sk, options.region)
+        AkSkAuth(options.ak, options.sk, region=options.region)
         if options.token is None and options.ak and options.sk
         else None
     )
