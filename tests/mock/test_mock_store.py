@@ -206,12 +206,15 @@ class StoreMachine(RuleBasedStateMachine):
             ),
             reverse=True,
         )
-        ids = self.store.ids(("p", instance, app, task))
+        key = ("p", instance, app, task)
+        ids = self.store.index(key)
         seen: list[str] = []
         marker = TOP
         while True:
             result = page(ids, PageQuery(marker=marker, offset=0, limit=limit))
             assert result.count == len(expected)
+            bodies = self.store.page_bodies(key, result.start, result.stop)
+            assert [json.loads(b)["export_task_id"] for b in bodies] == [f"t{r}" for r in result.ids]
             seen.extend(result.ids)
             if result.marker is None:
                 break
@@ -237,3 +240,61 @@ def test_tiny_seeds_load(count: int) -> None:
     store = Store(":memory:", clock=Clock())
     assert store.bulk_load(seed_tasks(count, 0, "p", "BatchTask", "xls")) == count
     assert len(store) == count
+
+
+def _ids_in(body: bytes) -> str:
+    return str(json.loads(body)["export_task_id"])
+
+
+def test_a_processing_task_is_rendered_fresh_until_it_finishes() -> None:
+    clock = Clock()
+    store = Store(":memory:", Limits(max_unfinished=0, task_ms=10_000), clock=clock)
+    done = _create(store, task_id="61b7ed6a66a1a5f5d5e26c8f")
+    clock.now += 10
+    running = _create(store, task_id="61b7ed6a66a1a5f5d5e26c8f")
+    keys = [("p", "", ALL, ALL), ("p", "", DEFAULT_APP, ALL), ("p", "", ALL, "61b7ed6a66a1a5f5d5e26c8f")]
+    for step in (0, 3, 6):
+        clock.now = T0 + 10 + step
+        for key in keys:
+            newest, oldest = (json.loads(b) for b in store.page_bodies(key, 0, 2))
+            assert (newest["status"], newest["progress"]) == ("Processing", 10 * step)
+            assert oldest["status"] == "Success"
+            assert store.index(key).bodies == [store.bodies([done])[0], None]  # only the finished one cached
+    clock.now = T0 + 20
+    final = store.page_bodies(keys[0], 0, 2, ascending=True)
+    assert [json.loads(b)["status"] for b in final] == ["Success", "Success"]
+    for key in keys:  # cached once finished, in every key that lists it
+        assert store.index(key).bodies == final
+    assert store.bodies([running, done]) == final[::-1]
+
+
+def test_bodies_follow_their_ids_through_inserts_evictions_and_deletes() -> None:
+    clock = Clock()
+    store = Store(":memory:", Limits(max_tasks=4, max_unfinished=0), clock=clock)
+    made = [_create(store, app_id="a1" if n % 2 else None) for n in range(3)]
+    key = ("p", "", ALL, ALL)
+    assert [_ids_in(b) for b in store.page_bodies(key, 0, 3)] == [f"t{r}" for r in made[::-1]]
+    made += [_create(store) for _ in range(3)]  # evicts the two earliest
+    assert store.remove("p", "", f"t{made[3]}")
+    expected = [made[2], made[4], made[5]]
+    assert store.ids(key) == expected
+    bodies = store.page_bodies(key, 0, 3, ascending=True)
+    assert [_ids_in(b) for b in bodies] == [f"t{r}" for r in expected]
+    assert store.index(key).bodies == bodies
+    assert [_ids_in(b) for b in store.page_bodies(("p", "", "a1", ALL), 0, 1)] == []
+
+
+def test_a_bulk_load_out_of_order_is_read_back_sorted() -> None:
+    tasks = list(seed_tasks(20, 3, "p", "BatchTask", "xls"))
+    store = Store(":memory:", Limits(max_tasks=0), clock=Clock())
+    assert store.bulk_load(tasks[::-1]) == 20
+    in_order = Store(":memory:", Limits(max_tasks=0), clock=Clock())
+    in_order.bulk_load(tasks)
+    for instance in ("", "instance-2"):
+        key = ("p", instance, ALL, ALL)
+        assert (
+            store.ids(key)
+            == in_order.ids(key)
+            == sorted(t.record_id for t in tasks if t.instance_id == instance)
+        )
+        assert store.page_bodies(key, 0, 5) == in_order.page_bodies(key, 0, 5)

@@ -10,8 +10,7 @@ from typing import Any
 
 from iotda_contract.mock import errors
 from iotda_contract.mock.auth import Authenticator
-from iotda_contract.mock.paging import PageQuery, PositionalCursors, faulty_page
-from iotda_contract.mock.paging import page as contract_page
+from iotda_contract.mock.paging import PageQuery, PositionalCursors, faulty_page, span
 from iotda_contract.mock.store import ALL, DEFAULT_APP, Store
 from iotda_contract.mock.tasks import new_export_task_id, new_live_task
 from iotda_contract.mock.validation import CompiledOperation, Convert, parse_json_body
@@ -25,6 +24,7 @@ Send = Callable[[Message], Awaitable[None]]
 
 _log = logging.getLogger("iotda_contract.mock")
 _JSON = (b"content-type", b"application/json")
+_ITEMS = b'{"export_tasks":['
 
 
 class MockApp:
@@ -183,14 +183,24 @@ class MockApp:
         condition = values.get("resource_condition")
         task_key = condition.get("task_id", ALL) if condition else ALL
         key = (project, instance, app_key, task_key)
-        ids = self.store.ids(key)
+        store = self.store
+        ids = store.index(key)
         if self.faults:
             page = faulty_page(ids, query, self.faults, key, self._cursors)
+            start, stop, count, marker = page.start, page.stop, page.count, page.marker
+            ascending = page.ascending
         else:
-            page = contract_page(ids, query)
-        items = b",".join(self.store.bodies(page.ids)) if page.ids else b""
-        tail = b"}}" if page.marker is None else b',"marker":"' + page.marker.encode() + b'"}}'
-        return b'{"export_tasks":[' + items + b'],"page":{"count":' + str(page.count).encode() + tail
+            found = span(ids, query)
+            start, stop, ascending, count, marker = found.start, found.stop, False, found.total, found.marker
+        tail = b"}}" if marker is None else b',"marker":"' + marker.encode() + b'"}}'
+        suffix = b'],"page":{"count":' + str(count).encode() + tail
+        if start >= stop:
+            return _ITEMS + suffix
+        parts = store.page_bodies(key, start, stop, ascending)
+        # one copy of the page: the opening and closing text join the first and last bodies
+        parts[0] = _ITEMS + parts[0]
+        parts[-1] += suffix
+        return b",".join(parts)
 
     def _create_task(self, path: dict[str, str], instance: str, body: bytes) -> bytes:
         op = self._create

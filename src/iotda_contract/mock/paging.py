@@ -5,11 +5,16 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from iotda_contract.mock.index import IdIndex
 
 
-@dataclass(frozen=True)
-class PageQuery:
-    """A list request's paging part, already validated; ``marker`` is lower-case 24 hex."""
+class PageQuery(NamedTuple):
+    """A list request's paging part, already validated; ``marker`` is lower-case 24 hex.
+
+    A named tuple rather than a frozen dataclass: one is built per request, at half the cost.
+    """
 
     marker: str
     offset: int
@@ -20,27 +25,64 @@ class PageQuery:
 
 @dataclass(frozen=True)
 class Page:
-    """The records of a page (in answer order), ``page.count`` and ``page.marker``."""
+    """The records of a page (in answer order), ``page.count`` and ``page.marker``.
+
+    ``ids`` is always the slice ``[start:stop]`` of the ascending ids, in descending order unless
+    ``ascending``; the positions let the store serve bodies without looking ids up.
+    """
 
     ids: list[str]
     count: int
     marker: str | None
+    start: int = field(default=0, compare=False)
+    stop: int = field(default=0, compare=False)
+    ascending: bool = field(default=False, compare=False)
+
+
+class Span(NamedTuple):
+    """The contract's page as positions in the ascending ids: ``ids[start:stop]``, answered descending.
+
+    A named tuple, like :class:`PageQuery`: one is built per request.
+    """
+
+    start: int
+    stop: int
+    #: ``page.count``: every id of the filter (``count`` would shadow the tuple method).
+    total: int
+    marker: str | None
+
+
+def _below(ids: Sequence[str], marker: str, inclusive: bool = False) -> int:
+    """How many ids are below ``marker`` (or equal to it too, when ``inclusive``)."""
+    if isinstance(ids, IdIndex):
+        return ids.bisect_right(marker) if inclusive else ids.bisect_left(marker)
+    return bisect_right(ids, marker) if inclusive else bisect_left(ids, marker)
+
+
+def span(ids: Sequence[str], query: PageQuery) -> Span:
+    """The contract's page without building its ids: below ``marker``, ``offset`` skipped, at most
+    ``limit``; ``count`` is every id; ``marker`` is the smallest id of the page (its last record)."""
+    end = _below(ids, query.marker) - query.offset
+    if end <= 0 or query.limit <= 0:
+        return Span(start=0, stop=0, total=len(ids), marker=None)
+    start = max(0, end - query.limit)
+    return Span(start=start, stop=end, total=len(ids), marker=ids[start])
 
 
 def select(ids: Sequence[str], marker: str, offset: int, limit: int) -> list[str]:
     """The record ids of one page: below ``marker``, descending, ``offset`` skipped, at most ``limit``."""
-    end = bisect_left(ids, marker) - offset
-    if end <= 0 or limit <= 0:
-        return []
-    page = list(ids[max(0, end - limit) : end])
+    found = span(ids, PageQuery(marker=marker, offset=offset, limit=limit))
+    page = list(ids[found.start : found.stop])
     page.reverse()
     return page
 
 
 def page(ids: Sequence[str], query: PageQuery) -> Page:
     """The contract's page: ``count`` ignores marker, offset and limit; ``marker`` is the last id."""
-    chosen = select(ids, query.marker, query.offset, query.limit)
-    return Page(ids=chosen, count=len(ids), marker=chosen[-1] if chosen else None)
+    found = span(ids, query)
+    chosen = list(ids[found.start : found.stop])
+    chosen.reverse()
+    return Page(ids=chosen, count=found.total, marker=found.marker, start=found.start, stop=found.stop)
 
 
 @dataclass
@@ -70,10 +112,7 @@ def faulty_page(
     n = len(ids)
     offset = 0 if "offset-ignored" in faults else query.offset
     limit = query.limit + 1 if "limit-off-by-one" in faults else query.limit
-    if "marker-inclusive" in faults:
-        below = bisect_right(ids, query.marker)
-    else:
-        below = bisect_left(ids, query.marker)
+    below = _below(ids, query.marker, inclusive="marker-inclusive" in faults)
     if "skip-at-boundary" in faults and query.marker_given:
         below -= 1
     if "unstable-under-insert" in faults and cursors is not None and query.marker_given:
@@ -82,12 +121,15 @@ def faulty_page(
             below = n - position
     end = min(below, n - offset) if "offset-before-marker" in faults else below - offset
     chosen: list[str] = []
+    start = stop = 0
     if end > 0 and limit > 0:
-        chosen = list(ids[max(0, end - limit) : end])
+        start, stop = max(0, end - limit), end
+        chosen = list(ids[start:stop])
         chosen.reverse()
     if "unstable-under-insert" in faults and cursors is not None and chosen:
         cursors.remember(cursor_key, chosen[-1], n - max(0, end - limit))
-    if "ascending-order" in faults:
+    ascending = "ascending-order" in faults
+    if ascending:
         chosen.reverse()
     count = n
     if "count-per-page" in faults:
@@ -97,4 +139,4 @@ def faulty_page(
     marker = None
     if chosen:
         marker = chosen[0] if "marker-first-record" in faults else chosen[-1]
-    return Page(ids=chosen, count=count, marker=marker)
+    return Page(ids=chosen, count=count, marker=marker, start=start, stop=stop, ascending=ascending)

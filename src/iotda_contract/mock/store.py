@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from iotda_contract.mock.index import IdIndex, InvalidIds
 from iotda_contract.mock.tasks import COLUMNS, RecordIds, Task
 
 #: The app or task_id part of a filter key that matches every value.
@@ -46,7 +46,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS export_tasks_by_id
 """
 _INSERT = f"INSERT INTO export_tasks ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM export_tasks"
-_EMPTY: list[str] = []
+#: The index of a key that lists nothing (never modified).
+_EMPTY = IdIndex()
 
 
 def _keys(task: Task) -> tuple[FilterKey, ...]:
@@ -82,11 +83,12 @@ class _Unfinished:
 
 
 class Store:
-    """Every export task, written through to SQLite, listed from sorted in-memory id lists.
+    """Every export task, written through to SQLite, listed from sorted in-memory id indexes.
 
-    Each filter key maps to the ascending list of matching record ids, so a page is a bisect and
-    a slice and ``page.count`` is a length, whatever the number of records. Serialised tasks are
-    cached once they can no longer change.
+    Each filter key maps to an :class:`IdIndex` of the matching record ids in ascending order, so a
+    page is a bisect and a slice and ``page.count`` is a length, whatever the number of records.
+    A task's serialised body is cached beside its id in each of its keys' indexes (rendered at its
+    first request) once it can no longer change, so a page's bodies are one slice of a list.
     """
 
     def __init__(
@@ -94,21 +96,18 @@ class Store:
         path: str | Path,
         limits: Limits | None = None,
         clock: Callable[[], float] = time.time,
-        cache_size: int = 200_000,
     ) -> None:
         self.path = str(path)
         self.limits = limits or Limits()
         self.clock = clock
-        self._cache_size = cache_size
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         if self.path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._db.execute(_INDEX)
-        self._lists: dict[FilterKey, list[str]] = {}
+        self._lists: dict[FilterKey, IdIndex] = {}
         self._unfinished: dict[Scope, _Unfinished] = {}
-        self._bodies: dict[str, bytes] = {}
         self._ids = RecordIds()
         self._load()
 
@@ -121,7 +120,7 @@ class Store:
             "SELECT record_id, project_id, instance_id, app_id, task_id, status, end_ms, live"
             " FROM export_tasks ORDER BY record_id"
         )
-        lists = self._lists
+        lists: dict[FilterKey, list[str]] = {}
         for record_id, project, instance, app_id, task_id, status, end_ms, live in rows:
             app = app_id if app_id is not None else DEFAULT_APP
             keys: tuple[FilterKey, ...] = (
@@ -139,6 +138,7 @@ class Store:
             if (end_ms is None and status == "Processing") or (live and end_ms is not None and end_ms > now):
                 self._unfinished.setdefault((project, instance), _Unfinished()).ends[record_id] = end_ms
             last = record_id
+        self._lists = {key: IdIndex.from_sorted(ids) for key, ids in lists.items()}
         self._ids = RecordIds(last)
 
     # -- reading ---------------------------------------------------------------------------
@@ -146,31 +146,66 @@ class Store:
     def now_ms(self) -> int:
         return int(self.clock() * 1000)
 
-    def ids(self, key: FilterKey) -> list[str]:
-        """The ascending record ids under ``key`` (do not modify)."""
+    def index(self, key: FilterKey) -> IdIndex:
+        """The ascending record ids under ``key`` (do not modify: the store keeps it up to date)."""
         return self._lists.get(key, _EMPTY)
+
+    def ids(self, key: FilterKey) -> list[str]:
+        """A copy of the ascending record ids under ``key``."""
+        return list(self._lists.get(key, _EMPTY))
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM export_tasks").fetchone()[0])
 
+    def page_bodies(self, key: FilterKey, start: int, stop: int, ascending: bool = False) -> list[bytes]:
+        """The serialised tasks at positions ``start:stop`` of ``key``'s ids, newest first unless
+        ``ascending``. Bodies not cached (first request, or a task still Processing) are rendered now."""
+        index = self._lists.get(key, _EMPTY)
+        found = index.bodies[start:stop]
+        if None in found:
+            wanted = {start + i: index[start + i] for i, body in enumerate(found) if body is None}
+            rendered = self._render(list(wanted.values()))
+            for position, record_id in wanted.items():
+                found[position - start] = rendered[record_id]
+        if not ascending:
+            found.reverse()
+        return cast(list[bytes], found)  # every None was replaced just above
+
     def bodies(self, record_ids: Sequence[str]) -> list[bytes]:
-        """The serialised tasks, in the order asked."""
-        cache = self._bodies
-        try:
-            return [cache[rid] for rid in record_ids]
-        except KeyError:
-            pass
-        missing = [rid for rid in record_ids if rid not in cache]
+        """The serialised tasks, in the order asked (read from SQLite unless cached)."""
+        tasks = {task.record_id: task for task in self._fetch(record_ids)}
+        missing: list[str] = []
+        cached: dict[str, bytes] = {}
+        for record_id, task in tasks.items():
+            index = self._lists.get((task.project_id, task.instance_id, ALL, ALL), _EMPTY)
+            position = index.find(record_id)
+            body = index.bodies[position] if position is not None else None
+            if body is None:
+                missing.append(record_id)
+            else:
+                cached[record_id] = body
+        cached.update(self._render(missing, tasks))
+        return [cached[rid] for rid in record_ids]
+
+    def _render(self, record_ids: Sequence[str], tasks: dict[str, Task] | None = None) -> dict[str, bytes]:
+        """Render the tasks now; cache the body of each finished one in every index that lists it."""
+        if not record_ids:
+            return {}
+        if tasks is None:
+            tasks = {task.record_id: task for task in self._fetch(record_ids)}
         now = self.now_ms()
-        fresh: dict[str, bytes] = {}
-        for task in self._fetch(missing):
+        rendered: dict[str, bytes] = {}
+        for record_id in record_ids:
+            task = tasks[record_id]
             body = task.render(now)
-            fresh[task.record_id] = body
+            rendered[record_id] = body
             if task.finished(now):
-                if len(cache) >= self._cache_size:
-                    cache.clear()
-                cache[task.record_id] = body
-        return [cache.get(rid) or fresh[rid] for rid in record_ids]
+                for key in _keys(task):
+                    index = self._lists.get(key)
+                    position = index.find(record_id) if index is not None else None
+                    if index is not None and position is not None:
+                        index.bodies[position] = body
+        return rendered
 
     def _fetch(self, record_ids: Sequence[str]) -> list[Task]:
         marks = ",".join("?" * len(record_ids))
@@ -238,15 +273,27 @@ class Store:
         added = 0
         last = self._ids.last
 
+        empty = not self._lists
+        # into an empty store, ids are gathered in lists and converted to indexes once at the end
+        gathered: dict[FilterKey, list[str]] = {}
+
         def rows() -> Iterator[tuple[Any, ...]]:
             nonlocal added, last
             for task in tasks:
-                self._remember(task, now)
+                if empty:
+                    for key in _keys(task):
+                        bucket = gathered.get(key)
+                        if bucket is None:
+                            gathered[key] = [task.record_id]
+                        else:
+                            bucket.append(task.record_id)
+                    self._track(task, now)
+                else:
+                    self._remember(task, now)
                 added += 1
                 last = max(last, task.record_id)
                 yield task.row()
 
-        empty = not self._lists
         db.execute("BEGIN")
         try:
             if empty:  # building the index once after the rows is much faster than row by row
@@ -259,24 +306,29 @@ class Store:
             db.execute("ROLLBACK")
             self._reload()
             raise
+        if empty:
+            try:
+                self._lists = {key: IdIndex.from_sorted(ids) for key, ids in gathered.items()}
+            except InvalidIds:  # not in record-id order after all: read them back sorted
+                self._reload()
         self._ids = RecordIds(last)
         return added
 
     def _reload(self) -> None:
         self._lists.clear()
         self._unfinished.clear()
-        self._bodies.clear()
         self._load()
 
     def _remember(self, task: Task, now: int | None = None) -> None:
         for key in _keys(task):
             bucket = self._lists.get(key)
             if bucket is None:
-                self._lists[key] = [task.record_id]
-            elif not bucket or bucket[-1] < task.record_id:
-                bucket.append(task.record_id)
-            else:
-                bucket.insert(bisect_left(bucket, task.record_id), task.record_id)
+                bucket = self._lists[key] = IdIndex()
+            bucket.insert(task.record_id)
+        self._track(task, now)
+
+    def _track(self, task: Task, now: int | None = None) -> None:
+        """Count ``task`` against --max-unfinished while it is Processing."""
         if task.processing(self.now_ms() if now is None else now):
             scope = (task.project_id, task.instance_id)
             self._unfinished.setdefault(scope, _Unfinished()).ends[task.record_id] = task.end_ms
@@ -286,12 +338,9 @@ class Store:
             bucket = self._lists.get(key)
             if bucket is None:
                 continue
-            index = bisect_left(bucket, task.record_id)
-            if index < len(bucket) and bucket[index] == task.record_id:
-                del bucket[index]
+            bucket.remove(task.record_id)
             if not bucket:
                 del self._lists[key]
-        self._bodies.pop(task.record_id, None)
         bucket_u = self._unfinished.get((task.project_id, task.instance_id))
         if bucket_u is not None:
             bucket_u.ends.pop(task.record_id, None)
