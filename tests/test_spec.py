@@ -169,3 +169,18 @@ def test_flatten_rejects_remote_references() -> None:
 def test_load_reports_a_missing_file(tmp_path: Any) -> None:
     with pytest.raises(spec_module.SpecError, match="cannot read spec"):
         spec_module.load(tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        ("^[A-Za-z0-9_-]+$", "app_01", True),
+        ("^[A-Za-z0-9_-]+$", "app_01\n", False),  # Python's own `$` would accept this
+        ("^[0-9a-fA-F]{24}$", "5c90fa7d3c4e4405e8525079\n", False),
+        ("^[$]+$", "$$", True),  # `$` inside a class is a character
+        (r"^a\$$", "a$", True),  # an escaped `$` is a character
+        ("b", "abc", True),  # not anchored unless the pattern says so
+    ],
+)
+def test_patterns_have_json_schemas_meaning(pattern: str, text: str, matches: bool) -> None:
+    assert (spec_module.pattern_regex(pattern).search(text) is not None) is matches

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -212,3 +214,27 @@ def json_pointer_get(document: Any, pointer: str) -> Any:
         else:
             return None
     return node
+
+
+@cache
+def pattern_regex(pattern: str) -> re.Pattern[str]:
+    """A schema ``pattern`` compiled with JSON Schema's (ECMA-262) meaning, for ``search``.
+
+    ECMA-262's ``$`` matches only at the end of the text; Python's also matches before a final newline,
+    so ``$`` outside a character class becomes ``\\Z``. The pattern is not anchored otherwise.
+    """
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out), re.ASCII)

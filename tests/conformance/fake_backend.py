@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
-import jsonschema
+import jsonschema_rs
 
 from iotda_contract.spec import Spec
 
@@ -121,14 +121,14 @@ class FakeBackend:
                 value = int(value)
                 if param.name == "limit" and "accepts-invalid-limit" in self.faults:
                     continue
-            if not jsonschema.Draft7Validator(schema).is_valid(value):
+            if not jsonschema_rs.Draft7Validator(schema).is_valid(value):
                 return False
             if param.json_schema is not None:
                 try:
                     decoded = json.loads(value)
                 except ValueError:
                     return False
-                if not jsonschema.Draft7Validator(param.json_schema).is_valid(decoded):
+                if not jsonschema_rs.Draft7Validator(param.json_schema).is_valid(decoded):
                     return False
         return True
 

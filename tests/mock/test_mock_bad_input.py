@@ -57,6 +57,25 @@ def _snapshot(base_url: str) -> object:
 GET = b"GET %s HTTP/1.1\r\nHost: x\r\n" + AUTH + b"%s\r\n"
 
 CASES: list[tuple[str, bytes, int, str]] = [
+    # JSON Schema's `$` is the end of the text: a final newline breaks every anchored pattern
+    (
+        "app_id with a final newline",
+        GET % (LIST.encode() + b"?" + OK_QUERY + b"&app_id=app_01%0A", b""),
+        400,
+        "IOTDA.000006",
+    ),
+    (
+        "marker with a final newline",
+        GET % (LIST.encode() + b"?" + OK_QUERY + b"&marker=5c90fa7d3c4e4405e8525079%0A", b""),
+        400,
+        "IOTDA.000006",
+    ),
+    (
+        "project_id with a final newline",
+        GET % (b"/v5/iot/demo-project%0A/export-tasks?" + OK_QUERY, b""),
+        400,
+        "IOTDA.000006",
+    ),
     ("limit below range", GET % (LIST.encode() + b"?" + OK_QUERY + b"&limit=0", b""), 400, "IOTDA.000017"),
     ("limit above range", GET % (LIST.encode() + b"?" + OK_QUERY + b"&limit=51", b""), 400, "IOTDA.000017"),
     (

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from iotda_contract.spec import Operation, Paging, Parameter, Schema, Spec, SpecError
+from iotda_contract.spec import Operation, Paging, Parameter, Schema, Spec, SpecError, pattern_regex
 
 LIST_OPERATION = "ListExportTasks"
 CREATE_OPERATION = "CreateExportTask"
@@ -61,7 +61,7 @@ class PagingContract:
         return format(value, "x").rjust(self.marker_width, "0")
 
     def marker_matches(self, text: str) -> bool:
-        return re.fullmatch(self.marker.schema["pattern"], text) is not None
+        return pattern_regex(self.marker.schema["pattern"]).search(text) is not None
 
     def query_parameters(self) -> tuple[Parameter, ...]:
         return self.list_op.parameters_in("query")

@@ -14,7 +14,7 @@ from hypothesis.strategies import DataObject
 from iotda_contract.conformance.context import LawContext, fail
 from iotda_contract.conformance.registry import law
 from iotda_contract.conformance.strategies import from_schema
-from iotda_contract.spec import Parameter, Schema
+from iotda_contract.spec import Parameter, Schema, pattern_regex
 
 #: Texts no integer parser should read as an integer.
 _NOT_INTEGERS = ("abc", "1.5", "one", "5a", "true", "1,2")
@@ -33,7 +33,7 @@ def satisfies(schema: Schema, value: str) -> bool:
         return bool(schema.get("minimum", number) <= number <= schema.get("maximum", number))
     if "enum" in schema and value not in schema["enum"]:
         return False
-    if "pattern" in schema and re.search(schema["pattern"], value) is None:
+    if "pattern" in schema and pattern_regex(schema["pattern"]).search(value) is None:
         return False
     if len(value) < int(schema.get("minLength", 0)):
         return False
@@ -75,6 +75,8 @@ def invalid_values(parameter: Parameter) -> st.SearchStrategy[str]:
         if "pattern" in schema:
             options.append(from_schema({"pattern": schema["pattern"]}).map(lambda s: s + s[:1]))
             options.append(from_schema({"pattern": schema["pattern"]}).map(lambda s: s[:-1]))
+            if parameter.location == "query":  # a header cannot carry a newline; a query can (%0A)
+                options.append(from_schema({"pattern": schema["pattern"]}).map(lambda s: s + "\n"))
         if "enum" in schema:
             options.append(st.text(string.ascii_letters, min_size=1, max_size=12))
     if parameter.json_schema is not None:

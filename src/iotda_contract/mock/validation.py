@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from iotda_contract.mock.errors import InvalidData, MalformedRequest, OutOfRange
-from iotda_contract.spec import Operation, Parameter, Schema, SpecError
+from iotda_contract.spec import Operation, Parameter, Schema, SpecError, pattern_regex
 
 #: A compiled JSON-schema check: True when the value satisfies the schema.
 Check = Callable[[Any], bool]
@@ -53,7 +53,7 @@ def compile_schema(schema: Schema, where: str = "schema") -> Check:
     if "enum" in schema:
         checks.append(_enum_check(list(schema["enum"])))
     if "pattern" in schema:
-        pattern = re.compile(schema["pattern"])
+        pattern = pattern_regex(schema["pattern"])
         checks.append(lambda v: not isinstance(v, str) or pattern.search(v) is not None)
     if "minLength" in schema:
         low = int(schema["minLength"])
