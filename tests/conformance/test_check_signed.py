@@ -1,4 +1,4 @@
-"""``iotda-contract check`` signing with AK/SK (both schemes) against the mock's ``--auth verify``."""
+"""``iotda-contract check`` (laws and schemathesis) signs with AK/SK in both schemes: ``--auth verify``."""
 
 from __future__ import annotations
 
@@ -33,10 +33,32 @@ def test_signed_requests_pass_every_law(mock_url, tmp_path, scheme):
     assert signed_check(mock_url, *scheme, "--allow-writes", "--report-dir", str(tmp_path)) == 0
     report = json.loads((tmp_path / "report.json").read_text())
     assert {law["status"] for law in report["laws"]} == {"held"}
-    assert report["schemathesis"]["status"] == "skipped"
-    assert "AK/SK" in report["schemathesis"]["reason"]
+    # schemathesis' requests were signed: valid ones were answered 2xx (unsigned, every one would get 401)
+    assert report["schemathesis"]["status"] == "held"
+    assert report["schemathesis"]["responses"].get("2xx", 0) > 0
+    assert "ignored_auth left out" in report["schemathesis"]["reason"]
 
 
 def test_a_wrong_secret_is_a_usage_error_not_a_violation(mock_url, capsys):
     assert signed_check(mock_url, "--no-schemathesis", sk="not-the-secret") == 2
     assert "401" in capsys.readouterr().err
+
+
+def test_schemathesis_with_every_request_refused_is_not_reported_as_held(mock_url):
+    from iotda_contract import spec
+    from iotda_contract.conformance.contract import load_contract
+    from iotda_contract.conformance.st_engine import run_schemathesis
+
+    result = run_schemathesis(
+        load_contract(spec.load()),
+        base_url=mock_url,
+        project_id="demo-project",
+        headers={},  # no credentials at all: the mock answers 401 to everything
+        allow_writes=False,
+        max_examples=3,
+        seed=1,
+    )
+    assert result.cases > 0
+    assert "2xx" not in result.responses
+    assert result.status == "skipped"
+    assert "no request was answered 2xx" in result.reason

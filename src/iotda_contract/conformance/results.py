@@ -42,6 +42,8 @@ class SchemathesisResult:
     seconds: float = 0.0
     phases: list[str] = field(default_factory=list)
     reason: str = ""
+    #: Responses seen, by status class ("2xx", "4xx", ...).
+    responses: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from iotda_contract.conformance.engine import run_laws
 from iotda_contract.conformance.errors import TargetError
 from iotda_contract.conformance.progress import LiveProgress
 from iotda_contract.conformance.registry import select
-from iotda_contract.conformance.results import SKIPPED, RunResult, SchemathesisResult
+from iotda_contract.conformance.results import RunResult, SchemathesisResult
 from iotda_contract.conformance.target import Target
 
 
@@ -124,12 +124,16 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
 
 
 def _schemathesis(options: CheckOptions, target: Target, note: object) -> SchemathesisResult:
-    if options.token is None:
-        return SchemathesisResult(status=SKIPPED, reason="schemathesis runs with --token only (AK/SK signing "
-                                  "is not wired into its requests)")  # fmt: skip
     from iotda_contract.conformance.st_engine import run_schemathesis
+    from iotda_contract.conformance.st_signing import RequestsSigner
 
-    return run_schemathesis(
+    signer, excluded = None, options.exclude_checks
+    if options.token is None and options.ak and options.sk:
+        signer = RequestsSigner(options.ak, options.sk, region=options.region)
+        # Every request is signed afresh, so ignored_auth cannot send one without valid credentials.
+        excluded = (*excluded, "ignored_auth")
+
+    result = run_schemathesis(
         target.contract,
         base_url=options.base_url,
         project_id=options.project_id,
@@ -137,6 +141,10 @@ def _schemathesis(options: CheckOptions, target: Target, note: object) -> Schema
         allow_writes=options.allow_writes,
         max_examples=options.max_examples,
         seed=options.seed,
-        exclude_checks=options.exclude_checks,
+        exclude_checks=excluded,
         on_event=note if callable(note) else None,
+        signer=signer,
     )
+    if signer is not None:
+        result.reason = "ignored_auth left out: every request is signed with --ak/--sk"
+    return result
