@@ -76,6 +76,16 @@ CASES: list[tuple[str, bytes, int, str]] = [
         400,
         "IOTDA.000006",
     ),
+    (
+        "broken chunked body",
+        b"POST "
+        + LIST.encode()
+        + b" HTTP/1.1\r\nHost: x\r\n"
+        + AUTH
+        + b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+        400,
+        "IOTDA.000008",
+    ),
     ("limit below range", GET % (LIST.encode() + b"?" + OK_QUERY + b"&limit=0", b""), 400, "IOTDA.000017"),
     ("limit above range", GET % (LIST.encode() + b"?" + OK_QUERY + b"&limit=51", b""), 400, "IOTDA.000017"),
     (
