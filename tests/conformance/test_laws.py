@@ -98,3 +98,13 @@ def test_the_violation_is_shrunk_to_a_small_case(spec):
     assert result.status == VIOLATED
     assert "limit 1 " in result.reason, result.reason
     assert result.first_violation_at is not None
+
+
+def test_an_unstable_walk_is_shown_with_the_creates_between_its_pages(spec):
+    ctx, _ = context(spec, ["unstable-under-insert"])
+    result = run_law(LAWS["walk-stable-under-insert"], ctx, max_examples=40, seed=1, shrink_seconds=2)
+    assert result.status == VIOLATED, result
+    methods = [e["curl"].split("-X ")[1].split()[0] for e in result.exchanges]
+    assert methods[0] == "GET", "the first page comes first"
+    assert "POST" in methods, "the creates that shifted the walk are part of the evidence"
+    assert methods.index("POST") < len(methods) - 1, "and the pages after them follow"

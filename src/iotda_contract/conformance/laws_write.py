@@ -43,6 +43,13 @@ def create(
     ctx: LawContext, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
     """Create a task (remembered for clean-up) and return it; Skip when the backend is busy."""
+    return create_exchange(ctx, body, headers)[0]
+
+
+def create_exchange(
+    ctx: LawContext, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
+) -> tuple[dict[str, Any], Exchange]:
+    """Like :func:`create`, with the exchange, for a violation's evidence."""
     ctx.forget()
     exchange = ctx.target.create(body, headers=headers)
     if exchange.status == _BUSY_STATUS:
@@ -53,7 +60,7 @@ def create(
     if exchange.status != 201 or not isinstance(created, dict) or not created.get("export_task_id"):
         raise fail(f"a valid create was answered {exchange.status}, not 201 with a task", exchange)
     ctx.created.append((str(created["export_task_id"]), dict(headers or {})))
-    return created
+    return created, exchange
 
 
 def delete(ctx: LawContext, task_id: str, headers: Mapping[str, str] | None = None) -> Exchange:
@@ -99,10 +106,8 @@ def walk_stable_under_insert(ctx: LawContext, data: DataObject) -> None:
         if len(before.keys) <= limit:
             raise Skip(f"needs more than {limit} records to walk past a first page")
         first = ctx.page({c.limit.name: limit})
-        new = {
-            create(ctx, data.draw(task_bodies(ctx), label=f"body_{i}"))["export_task_id"]
-            for i in range(inserts)
-        }
+        made = [create_exchange(ctx, data.draw(task_bodies(ctx), label=f"body_{i}")) for i in range(inserts)]
+        new = {task["export_task_id"] for task, _ in made}
         if first.marker is None:
             raise fail("a page with records carries no page.marker", first)
         rest = ctx.walk(limit=limit, start=first.marker)
@@ -113,7 +118,7 @@ def walk_stable_under_insert(ctx: LawContext, data: DataObject) -> None:
         if repeated or any(k in new for k in rest.keys) or seen != expected:
             detail = f"repeated {repeated}" if repeated else f"{len(seen)} records, expected {len(expected)}"
             raise fail(f"{inserts} tasks created after the first page (limit {limit}): {detail}",
-                       first, *_head(rest))  # fmt: skip
+                       first, [exchange for _, exchange in made], *_head(rest))  # fmt: skip
 
 
 @law("deleted-gone", "A deleted task is gone from the list, and deleting it again is refused with 404.",
