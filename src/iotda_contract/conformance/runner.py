@@ -44,18 +44,21 @@ class CheckOptions:
     report_dir: Path | None = None
     timeout: float = 30.0
 
+    def access_keys(self) -> tuple[str, str] | None:
+        """(AK, SK) when requests are to be signed: no token was given and both keys were."""
+        if self.token is None and self.ak and self.sk:
+            return self.ak, self.sk
+        return None
+
 
 def build_target(options: CheckOptions) -> Target:
-    if options.token is None and not (options.ak and options.sk):
+    keys = options.access_keys()
+    if options.token is None and keys is None:
         raise TargetError(
             "credentials are needed: --token T, or --ak AK --sk SK (or IOTDA_TOKEN, IOTDA_AK/IOTDA_SK)"
         )
     contract = load_contract(spec_module.load(options.spec_path))
-    auth = (
-        AkSkAuth(options.ak, options.sk, region=options.region)
-        if options.token is None and options.ak and options.sk
-        else None
-    )
+    auth = AkSkAuth(*keys, region=options.region) if keys is not None else None
     return Target(
         base_url=options.base_url,
         project_id=options.project_id,
@@ -128,8 +131,9 @@ def _schemathesis(options: CheckOptions, target: Target, note: object) -> Schema
     from iotda_contract.conformance.st_signing import RequestsSigner
 
     signer, excluded = None, options.exclude_checks
-    if options.token is None and options.ak and options.sk:
-        signer = RequestsSigner(options.ak, options.sk, region=options.region)
+    keys = options.access_keys()
+    if keys is not None:
+        signer = RequestsSigner(*keys, region=options.region)
         # Every request is signed afresh, so ignored_auth cannot send one without valid credentials.
         excluded = (*excluded, "ignored_auth")
 
