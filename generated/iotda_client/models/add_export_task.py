@@ -31,8 +31,8 @@ class AddExportTask:
             "XLS" and its example says "xls"; the wire value is the example's lower-case `xls`. Example: xls.
         app_type (AppType | Unset): The scope: `GLOBAL` (every app of the project) or `APP` (one app), `GLOBAL` by
             default. Example: APP.
-        app_id (str | Unset): An app (resource space) id of 1 to 36 letters, digits, underscores or hyphens. Example:
-            app_01.
+        app_id (str | Unset): An app (resource space) id of 1 to 36 letters, digits, underscores or hyphens. Decision:
+            an empty app id is refused. Example: app_01.
     """
 
     resource_type: ResourceType

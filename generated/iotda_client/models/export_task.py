@@ -42,8 +42,8 @@ class ExportTask:
         app_type (AppType): The scope: `GLOBAL` (every app of the project) or `APP` (one app), `GLOBAL` by default.
             Example: APP.
         end_time (str | Unset): A UTC time as `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`. Example: 2020-08-12T12:12:12.333Z.
-        app_id (str | Unset): An app (resource space) id of 1 to 36 letters, digits, underscores or hyphens. Example:
-            app_01.
+        app_id (str | Unset): An app (resource space) id of 1 to 36 letters, digits, underscores or hyphens. Decision:
+            an empty app id is refused. Example: app_01.
     """
 
     export_task_id: str

@@ -188,6 +188,11 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -221,7 +226,8 @@ def sync_detailed(
     """Query the export task list
 
      Lists the export tasks of the project, newest first, paged by `marker`, `offset` and
-    `limit` as the paging contract in the document's description states.
+    `limit` as the paging contract in the document's description states. Decision: a query
+    parameter given twice is refused with 400 `IOTDA.000008`.
 
     Args:
         project_id (str):  Example: 0a1b2c3d4e5f60718293a4b5c6d7e8f9.
@@ -237,7 +243,8 @@ def sync_detailed(
         app_type (AppType | Unset): The scope: `GLOBAL` (every app of the project) or `APP` (one
             app), `GLOBAL` by default. Example: APP.
         app_id (str | Unset): An app (resource space) id of 1 to 36 letters, digits, underscores
-            or hyphens. Example: app_01.
+            or hyphens. Decision:
+            an empty app id is refused. Example: app_01.
         instance_id (str | Unset):  Example: 1a7ffc5c-4b22-4a8e-9d0f-3c5a0a1b2c3d.
 
     Raises:
@@ -283,7 +290,8 @@ def sync(
     """Query the export task list
 
      Lists the export tasks of the project, newest first, paged by `marker`, `offset` and
-    `limit` as the paging contract in the document's description states.
+    `limit` as the paging contract in the document's description states. Decision: a query
+    parameter given twice is refused with 400 `IOTDA.000008`.
 
     Args:
         project_id (str):  Example: 0a1b2c3d4e5f60718293a4b5c6d7e8f9.
@@ -299,7 +307,8 @@ def sync(
         app_type (AppType | Unset): The scope: `GLOBAL` (every app of the project) or `APP` (one
             app), `GLOBAL` by default. Example: APP.
         app_id (str | Unset): An app (resource space) id of 1 to 36 letters, digits, underscores
-            or hyphens. Example: app_01.
+            or hyphens. Decision:
+            an empty app id is refused. Example: app_01.
         instance_id (str | Unset):  Example: 1a7ffc5c-4b22-4a8e-9d0f-3c5a0a1b2c3d.
 
     Raises:
@@ -340,7 +349,8 @@ async def asyncio_detailed(
     """Query the export task list
 
      Lists the export tasks of the project, newest first, paged by `marker`, `offset` and
-    `limit` as the paging contract in the document's description states.
+    `limit` as the paging contract in the document's description states. Decision: a query
+    parameter given twice is refused with 400 `IOTDA.000008`.
 
     Args:
         project_id (str):  Example: 0a1b2c3d4e5f60718293a4b5c6d7e8f9.
@@ -356,7 +366,8 @@ async def asyncio_detailed(
         app_type (AppType | Unset): The scope: `GLOBAL` (every app of the project) or `APP` (one
             app), `GLOBAL` by default. Example: APP.
         app_id (str | Unset): An app (resource space) id of 1 to 36 letters, digits, underscores
-            or hyphens. Example: app_01.
+            or hyphens. Decision:
+            an empty app id is refused. Example: app_01.
         instance_id (str | Unset):  Example: 1a7ffc5c-4b22-4a8e-9d0f-3c5a0a1b2c3d.
 
     Raises:
@@ -400,7 +411,8 @@ async def asyncio(
     """Query the export task list
 
      Lists the export tasks of the project, newest first, paged by `marker`, `offset` and
-    `limit` as the paging contract in the document's description states.
+    `limit` as the paging contract in the document's description states. Decision: a query
+    parameter given twice is refused with 400 `IOTDA.000008`.
 
     Args:
         project_id (str):  Example: 0a1b2c3d4e5f60718293a4b5c6d7e8f9.
@@ -416,7 +428,8 @@ async def asyncio(
         app_type (AppType | Unset): The scope: `GLOBAL` (every app of the project) or `APP` (one
             app), `GLOBAL` by default. Example: APP.
         app_id (str | Unset): An app (resource space) id of 1 to 36 letters, digits, underscores
-            or hyphens. Example: app_01.
+            or hyphens. Decision:
+            an empty app id is refused. Example: app_01.
         instance_id (str | Unset):  Example: 1a7ffc5c-4b22-4a8e-9d0f-3c5a0a1b2c3d.
 
     Raises:
