@@ -106,7 +106,7 @@ def constraints(schema: Any, where: str) -> Schema:
         raise CodegenError(f"{where}: a schema must be an object, not {schema!r}")
     result: Schema = {}
     for keyword, value in schema.items():
-        if keyword in ANNOTATIONS:
+        if keyword in ANNOTATIONS or keyword == "x-iotda-decision":  # a decision is recorded, not enforced
             continue
         if keyword not in SUPPORTED_KEYWORDS:
             raise CodegenError(

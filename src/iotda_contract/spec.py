@@ -110,6 +110,11 @@ def load(path: str | Path = DEFAULT_SPEC_PATH) -> Spec:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
         raise SpecError(f"cannot read spec {path}: {err}") from err
+    return from_document(raw, path)
+
+
+def from_document(raw: Any, path: Path) -> Spec:
+    """Resolve an already parsed document (``path`` names where it came from)."""
     if not isinstance(raw, dict) or "paths" not in raw:
         raise SpecError(f"{path} is not an OpenAPI document")
     operations: dict[str, Operation] = {}

@@ -34,6 +34,7 @@ FAULTS = (
     "instance-leak",
     "flaky-order",
     "delete-noop",
+    "count-frozen",
 )
 
 
@@ -50,6 +51,7 @@ class FakeBackend:
     _next: int = 0
     _reads: int = 0
     _positions: dict[tuple[str, str], int] = field(default_factory=dict)
+    _frozen: dict[Any, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         apps = [None, "app_01", "app_02", "app_03"]
@@ -96,7 +98,10 @@ class FakeBackend:
             if "delete-noop" not in self.faults:
                 self.rows = kept
             return httpx.Response(204)
-        return self.list(dict(parse_qsl(request.url.query.decode())), request.headers)
+        pairs = parse_qsl(request.url.query.decode(), keep_blank_values=True)
+        if len({k for k, _ in pairs}) != len(pairs):  # the contract's decision repeated-parameter
+            return self._error(400, "IOTDA.000008")
+        return self.list(dict(pairs), request.headers)
 
     def _error(self, status: int, code: str) -> httpx.Response:
         if "error-body-nonstandard" in self.faults:
@@ -168,6 +173,8 @@ class FakeBackend:
         if "flaky-order" in f and self._reads % 2 and len(page) > 1:
             page = [page[1], page[0], *page[2:]]
         count = len(matching)
+        if "count-frozen" in f:  # computed once, per filter, and never updated by creates or deletes
+            count = self._frozen.setdefault(self._filter_key(query), count)
         if "count-per-page" in f:
             count = len(page)
         if "count-after-marker" in f:
@@ -180,6 +187,10 @@ class FakeBackend:
         if "response-schema" in f and page:
             body["export_tasks"][0] = {**page[0]["task"], "progress": 101}
         return httpx.Response(200, json=body)
+
+    @staticmethod
+    def _filter_key(query: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((k, v) for k, v in query.items() if k not in ("marker", "offset", "limit")))
 
     @staticmethod
     def _matches(task: dict[str, Any], query: dict[str, str], *, first: bool) -> bool:

@@ -84,7 +84,7 @@ def test_curl_keeps_the_token_out():
 
 
 def test_schemathesis_reads_json_text_parameters_as_json_content():
-    document = schemathesis_document(CONTRACT)
+    document = schemathesis_document(CONTRACT.spec.raw)
     condition = document["components"]["parameters"]["ResourceCondition"]
     assert "schema" not in condition
     assert condition["content"]["application/json"]["schema"] == {

@@ -31,6 +31,7 @@ CAUGHT_BY = {
     "unstable-under-insert": "walk-stable-under-insert",
     "marker-case-sensitive": "marker-case-insensitive",
     "response-schema": "accept-valid",
+    "count-frozen": "count-follows-writes",
 }
 EXTRA = {
     "marker-below": "skip-at-boundary",

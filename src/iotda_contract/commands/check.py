@@ -7,14 +7,16 @@ import os
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from iotda_contract import spec
 from iotda_contract.conformance.errors import TargetError
 from iotda_contract.conformance.progress import summary_table
+from iotda_contract.conformance.redact import Redactor
 from iotda_contract.conformance.registry import select
 from iotda_contract.conformance.report import write_reports
-from iotda_contract.conformance.results import RunResult
-from iotda_contract.conformance.runner import CheckOptions, run_check
+from iotda_contract.conformance.results import PROFILE_CONTRACT, PROFILES, RunResult
+from iotda_contract.conformance.runner import MAX_RECORDS_CAP, CheckOptions, RunStopped, run_check
 
 NAME = "check"
 HELP = "check that a backend keeps the paging contract and the spec (exit 0 holds, 1 violated, 2 usage)"
@@ -48,8 +50,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-records",
         type=int,
-        default=1000,
-        help="longest walk before a walk is called endless (default: 1000)",
+        default=None,
+        help="the most records a walk visits before it is cut and its laws skipped (default: what the "
+        f"first page's page.count needs, at most {MAX_RECORDS_CAP})",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=PROFILE_CONTRACT,
+        help="platform: judge only what the platform's description states, accepting every reading it "
+        "leaves open; contract (default): also hold the backend to this contract's decisions "
+        "(docs/decisions.md) and report each deviation apart from violations",
+    )
+    parser.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="DECISION",
+        help="waive one decision of the contract (repeatable), e.g. --accept delete-204",
+    )
+    parser.add_argument(
+        "--i-accept-eviction",
+        action="store_true",
+        help="with --allow-writes: run even when the project holds so many tasks that the platform's "
+        "per-project cap could remove the oldest of them",
     )
     parser.add_argument(
         "--law", action="append", default=[], metavar="ID", help="run only this law (repeatable)"
@@ -80,12 +104,13 @@ def run(args: argparse.Namespace) -> int:
         for law in select():
             print(f"{law.id:26} {'(writes) ' if law.writes else ''}{law.statement}")
         return 0
-    if args.max_examples < 1:
-        console.print("[red]error:[/] --max-examples must be at least 1")
-        return 2
     if args.allow_writes:
         console.print(f"[bold yellow]{WRITE_WARNING}[/]")
-    options = CheckOptions(
+    return execute(options_from(args), console, args.report_dir)
+
+
+def options_from(args: argparse.Namespace) -> CheckOptions:
+    return CheckOptions(
         base_url=args.base_url,
         project_id=args.project_id,
         instance_id=args.instance_id,
@@ -103,39 +128,92 @@ def run(args: argparse.Namespace) -> int:
         other_instance_id=args.other_instance_id,
         spec_path=args.spec,
         report_dir=args.report_dir,
+        profile=args.profile,
+        accept=tuple(args.accept),
+        accept_eviction=args.i_accept_eviction,
     )
+
+
+def execute(options: CheckOptions, console: Console, report_dir: Path | None) -> int:
+    """Run the check, print and write what it found; the exit code (0, 1, 2, or 130 when interrupted)."""
+    redact = Redactor.of(token=options.token, ak=options.ak, sk=options.sk)
     try:
         result = run_check(options, console)
-    except (TargetError, KeyError) as err:
-        console.print(f"[red]error:[/] {err}")
+    except TargetError as err:
+        console.print(f"[red]error:[/] {escape(redact(str(err)))}")
+        return 2
+    except RunStopped as stop:
+        interrupted = isinstance(stop.cause, KeyboardInterrupt)
+        why = "interrupted" if interrupted else redact(str(stop.cause))
+        print_summary(stop.result, Console())
+        _write(stop.result, report_dir, console, redact)
+        console.print(f"error: the run stopped: {why}; what it checked is reported above", markup=False)
+        return 130 if interrupted else 2
+    except Exception as err:  # a bug or an answer nothing expected: one line, never a traceback
+        console.print(f"error: unexpected {type(err).__name__}: {redact(str(err))[:300]}", markup=False)
         return 2
     print_summary(result, Console())
-    if args.report_dir is not None:
-        for path in write_reports(result, args.report_dir):
-            console.print(f"wrote {path}")
+    _write(result, report_dir, console, redact)
     return 0 if result.ok else 1
+
+
+def _write(result: RunResult, folder: Path | None, console: Console, redact: Redactor) -> None:
+    if folder is None:
+        return
+    try:
+        paths = write_reports(result, folder, redact)
+    except OSError as err:
+        console.print(f"error: cannot write the reports to {folder}: {err}", markup=False)
+        return
+    for path in paths:
+        console.print(f"wrote {path}", markup=False)
 
 
 def print_summary(result: RunResult, console: Console) -> None:
     console.print(summary_table(result))
     st = result.schemathesis
     if st is not None:
-        console.print(f"schemathesis: {st.status} ({st.cases} cases, {st.seconds:.1f} s) {st.reason}")
+        console.print(f"schemathesis: {st.status} ({st.cases} cases, {st.seconds:.1f} s) {st.reason}",
+                      markup=False)  # fmt: skip
         for check, messages in st.failures.items():
-            console.print(f"  [red]{check}[/]: {messages[0].splitlines()[0]}")
+            console.print(f"  {check}: {messages[0].splitlines()[0]}", markup=False)
+        for note in st.notes:
+            console.print(f"  note: {note}", markup=False)
     for law in result.violated:
-        console.print(f"\n[bold red]VIOLATED {law.law_id}[/]: {law.statement}\n  {law.reason}")
+        console.print(f"\n[bold red]VIOLATED {law.law_id}[/]: {law.statement}")
+        console.print(f"  {law.reason}", markup=False)
         for curl in law.curl[:4]:
             console.print(f"  {curl}", soft_wrap=True, markup=False, highlight=False)
+    for deviation in result.deviations:
+        console.print(f"\n[bold yellow]DEVIATES from decision {deviation.decision_id}[/] (found by "
+                      f"{deviation.law_id}): {deviation.rule}", markup=True)  # fmt: skip
+        console.print(f"  {deviation.message}\n  why the contract decided so: {deviation.why}", markup=False)
+        for curl in deviation.curl[:2]:
+            console.print(f"  {curl}", soft_wrap=True, markup=False, highlight=False)
+    console.print(f"\n{verdict(result)}", markup=False)
     first = result.first_violation_at
     timing = f"; first violation after {first:.2f} s" if first is not None else ""
-    verdict = (
-        "every law holds"
-        if result.ok
-        else "violated: "
-        + ", ".join(
-            [r.law_id for r in result.violated]
-            + ([f"schemathesis ({', '.join(st.failures)})"] if st and st.failures else [])
-        )
-    )
-    console.print(f"\n{verdict} ({result.requests} requests, {result.seconds:.1f} s{timing})")
+    retries = f", {result.rate_limit_retries} rate-limit retries" if result.rate_limit_retries else ""
+    console.print(f"{result.closing_line()} ({result.requests} requests{retries}, {result.seconds:.1f} s"
+                  f"{timing}; profile {result.profile}; seed {result.seed})", markup=False)  # fmt: skip
+
+
+def verdict(result: RunResult) -> str:
+    """One sentence: what the run found, with violations and deviations named apart."""
+    st = result.schemathesis
+    parts: list[str] = []
+    if result.violated:
+        parts.append("violates the description: " + ", ".join(r.law_id for r in result.violated))
+    if result.schemathesis_failed and st is not None:
+        parts.append("schemathesis found: " + (", ".join(st.failures) or st.reason))
+    if result.deviations:
+        parts.append("deviates from the contract's decisions (not from the platform's API): "
+                     + ", ".join(d.decision_id for d in result.deviations))  # fmt: skip
+    if any(r.status == "error" for r in result.laws):
+        parts.append("errors: " + ", ".join(r.law_id for r in result.laws if r.status == "error"))
+    if result.stopped:
+        parts.append(f"stopped early ({result.stopped})")
+    if parts:
+        return "; ".join(parts)
+    skipped = f" ({len(result.skipped)} laws skipped: see above)" if result.skipped else ""
+    return f"every law that ran holds{skipped}"

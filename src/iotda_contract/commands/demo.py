@@ -47,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"mock serving on {server.url} ({args.seed} seeded tasks, faults: {args.fault or 'none'})")
             argv = ["--base-url", server.url, "--project-id", PROJECT, "--token", token,
                     "--max-examples", str(args.max_examples), "--seed", str(args.check_seed)]  # fmt: skip
-            if args.allow_writes:
-                argv.append("--allow-writes")
+            if args.allow_writes:  # the mock is this run's own: evicting its seeded tasks harms nobody
+                argv += ["--allow-writes", "--i-accept-eviction"]
             if args.report_dir is not None:
                 argv += ["--report-dir", str(args.report_dir)]
             parser = argparse.ArgumentParser()

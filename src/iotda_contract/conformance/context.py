@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from iotda_contract.conformance.contract import KEY_FIELD, PagingContract
+from iotda_contract import decisions as decisions_module
+from iotda_contract.conformance.contract import KEY_FIELD, PagingContract, load_contract
 from iotda_contract.conformance.errors import Skip, Violation
-from iotda_contract.conformance.filters import Filters
+from iotda_contract.conformance.filters import APP_ID, APP_TYPE, ONE_APP, AppScope, Filters, matches
+from iotda_contract.conformance.results import PROFILE_CONTRACT, PROFILE_PLATFORM, DeviationRecord
 from iotda_contract.conformance.target import Exchange, Page, Target
 from iotda_contract.conformance.walks import Walk, walk
 
@@ -53,10 +55,107 @@ class LawContext:
     max_records: int = 1000
     allow_writes: bool = False
     other_instance_id: str | None = None
+    #: ``contract``: also hold the backend to the contract's decisions; ``platform``: only to the description.
+    profile: str = PROFILE_CONTRACT
+    #: Decisions waived with ``--accept``.
+    accepted: frozenset[str] = frozenset()
     _references: dict[tuple[tuple[str, str], ...], Reference] = field(default_factory=dict)
     #: Tasks created by write laws and not yet deleted: (export_task_id, headers used).
     created: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    #: Every task the run created, in order: (export_task_id, who created it).
+    created_log: list[tuple[str, str]] = field(default_factory=list)
     _broken: dict[tuple[tuple[str, str], ...], Skip] = field(default_factory=dict)
+    #: The law now running (deviations name it).
+    current_law: str = ""
+    #: Deviations found, by decision id (the first evidence is kept).
+    deviations: dict[str, DeviationRecord] = field(default_factory=dict)
+    _views: dict[str, PagingContract] = field(default_factory=dict)
+    _app_scope: AppScope | Violation | Skip | None = None
+    #: Answers to fixed requests a law sends on every example (the same request, the same answer).
+    memo: dict[Any, Exchange] = field(default_factory=dict)
+
+    @property
+    def platform(self) -> PagingContract:
+        """The contract as the description states it: every decision set aside."""
+        if "*" not in self._views:
+            self._views["*"] = load_contract(decisions_module.platform_view(self.contract.spec))
+        return self._views["*"]
+
+    @property
+    def decisions(self) -> dict[str, decisions_module.Decision]:
+        return decisions_module.decisions(self.contract.spec.raw)
+
+    def relaxed(self, decision_id: str) -> PagingContract:
+        """The contract with one decision set aside."""
+        if decision_id not in self._views:
+            self._views[decision_id] = load_contract(decisions_module.view(self.contract.spec, [decision_id]))
+        return self._views[decision_id]
+
+    def responsible(self, holds: Callable[[PagingContract], bool], side: str) -> list[str]:
+        """The decisions on ``side`` that, each set aside alone, make ``holds`` true (all of them if none)."""
+        candidates = [d.id for d in self.decisions.values() if side in d.sides]
+        alone = [d for d in candidates if holds(self.relaxed(d))]
+        return alone or candidates
+
+    def deviate(self, decision_ids: str | Sequence[str], message: str,
+                *evidence: Page | Walk | Exchange | Sequence[Exchange]) -> None:  # fmt: skip
+        """Record that the backend took another reading than a decision (ignored under ``platform``)."""
+        ids = [decision_ids] if isinstance(decision_ids, str) else list(decision_ids)
+        if self.profile == PROFILE_PLATFORM:
+            return
+        known = self.decisions
+        for decision_id in ids:
+            if decision_id in self.accepted or decision_id in self.deviations:
+                continue
+            decision = known[decision_id]
+            exchanges = [e.to_dict() for e in fail(message, *evidence).exchanges]
+            self.deviations[decision_id] = DeviationRecord(decision_id, decision.rule, decision.why,
+                                                           self.current_law, message, exchanges)  # fmt: skip
+
+    def app_scope(self) -> AppScope:
+        """What ``app_type=APP`` without ``app_id`` lists here: one app, learnt from the backend.
+
+        The description says only "the scope of defaultApp": one app. Which one is the contract's decision
+        ``default-app`` (the tasks created without an app id); another app is a deviation, not a violation.
+        """
+        if isinstance(self._app_scope, Violation | Skip):
+            raise self._app_scope
+        if self._app_scope is not None:
+            return self._app_scope
+        w = self.walk(limit=self.contract.limit.maximum, filters={APP_TYPE: ONE_APP})
+        if not w.ended:
+            self._app_scope = Skip(f"needs the complete walk with {APP_TYPE}={ONE_APP}, which stopped: "
+                                   f"{w.stop_reason} (see walk-complete)")  # fmt: skip
+            raise self._app_scope
+        apps = {item.get(APP_ID) for item in w.items}
+        if len(apps) > 1:
+            shown = ", ".join(sorted(str(a) for a in apps))
+            self._app_scope = fail(
+                f"{APP_TYPE}={ONE_APP} without {APP_ID} listed the tasks of several apps "
+                f"({shown}); the description's scope of defaultApp is one app",
+                *w.pages[:3],
+            )
+            raise self._app_scope
+        scope = AppScope(known=bool(apps), app_id=next(iter(apps), None))
+        self._app_scope = scope
+        if scope.known and scope.app_id is not None:
+            message = f"{APP_TYPE}={ONE_APP} without {APP_ID} lists the tasks of app {scope.app_id}"
+            self.deviate("default-app", message + ", not the tasks created without an app id", *w.pages[:1])
+        elif not scope.known:
+            try:
+                full = self.full_walk()
+            except Skip:
+                return scope
+            if any(item.get(APP_ID) is None for item in full.items):
+                self.deviate("default-app", f"{APP_TYPE}={ONE_APP} without {APP_ID} lists nothing, though "
+                             "tasks without an app id exist", *w.pages[:1], *full.pages[:1])  # fmt: skip
+        return scope
+
+    def matcher(self, filters: Filters) -> Callable[[Mapping[str, Any]], bool]:
+        """Whether a task is in the list ``filters`` select, as this backend reads the default app."""
+        needs_scope = filters.get(APP_TYPE) == ONE_APP and APP_ID not in filters
+        scope = self.app_scope() if needs_scope else None
+        return lambda task: matches(task, filters, scope)
 
     def reference(self, filters: Filters | None = None) -> Reference:
         """The limit-minimum walk for ``filters``; Skip when it does not end (walk-complete reports that)."""
@@ -109,6 +208,8 @@ class LawContext:
         """The data changed (a write): drop cached pages and references."""
         self._references.clear()
         self._broken.clear()
+        if not isinstance(self._app_scope, AppScope) or not self._app_scope.known:
+            self._app_scope = None
         self.target.forget()
 
     def walk(

@@ -16,6 +16,8 @@ KEY_FIELD = "export_task_id"
 #: Fields of a task that never change once it exists (status, progress, counts and end_time do).
 IMMUTABLE_FIELDS = ("export_task_id", "resource_type", "resource_condition", "export_format", "create_time",
                     "app_type", "app_id")  # fmt: skip
+#: The vendor extension on the create operation that states the platform's caps.
+LIMITS_EXTENSION = "x-iotda-platform-limits"
 _ERROR_CODE = re.compile(r"[A-Z]+\.\d{4,6}")
 
 
@@ -27,6 +29,16 @@ class Bounds:
     minimum: int
     maximum: int
     default: int
+
+
+@dataclass(frozen=True)
+class PlatformLimits:
+    """The create operation's ``x-iotda-platform-limits``: the per-project caps and the busy answer."""
+
+    max_tasks: int
+    max_unfinished: int
+    busy_status: int
+    busy_code: str
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,8 @@ class PagingContract:
     required_query: tuple[tuple[str, str], ...]
     #: Error codes the 400 response of the list names in its description.
     bad_request_codes: frozenset[str]
+    #: Error codes the 429 response names: the platform's rate limits (they may also come with 403).
+    rate_limit_codes: frozenset[str]
     error_schema: Schema
     page_schema: Schema
     task_schema: Schema
@@ -75,6 +89,21 @@ class PagingContract:
     def operation(self, operation_id: str) -> Operation | None:
         return self.spec.operations.get(operation_id)
 
+    @property
+    def limits(self) -> PlatformLimits | None:
+        """The platform's caps on creates, when the spec declares them."""
+        create = self.operation(CREATE_OPERATION)
+        raw = create.raw.get(LIMITS_EXTENSION) if create is not None else None
+        if not isinstance(raw, dict):
+            return None
+        try:
+            return PlatformLimits(int(raw["maxTasks"]), int(raw["maxUnfinished"]), int(raw["busyStatus"]),
+                                  str(raw["busyCode"]))  # fmt: skip
+        except (KeyError, TypeError, ValueError) as err:
+            raise SpecError(
+                f"{LIMITS_EXTENSION} needs maxTasks, maxUnfinished, busyStatus, busyCode"
+            ) from err
+
 
 def load_contract(document: Spec) -> PagingContract:
     """Read the paging contract of the list operation from ``document``."""
@@ -90,6 +119,8 @@ def load_contract(document: Spec) -> PagingContract:
     required = tuple((p.name, _valid_value(p)) for p in list_op.parameters_in("query") if p.required)
     bad_request = list_op.responses.get("400", {})
     codes = frozenset(_ERROR_CODE.findall(str(bad_request.get("description", ""))))
+    too_many = list_op.responses.get("429", {})
+    rate_codes = frozenset(_ERROR_CODE.findall(str(too_many.get("description", ""))))
     error_schema = bad_request.get("content", {}).get("application/json", {}).get("schema", {})
     ok = list_op.responses.get("200", {})
     page_schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
@@ -103,6 +134,7 @@ def load_contract(document: Spec) -> PagingContract:
         marker_default=marker.default,
         required_query=required,
         bad_request_codes=codes,
+        rate_limit_codes=rate_codes,
         error_schema=error_schema,
         page_schema=page_schema,
         task_schema=document.schema("ExportTask"),

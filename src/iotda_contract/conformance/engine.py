@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from hypothesis.strategies import DataObject
 
+from iotda_contract.conformance.cleanup import delete_created
 from iotda_contract.conformance.context import LawContext
 from iotda_contract.conformance.errors import Skip, TargetError, Violation
 from iotda_contract.conformance.registry import Law
-from iotda_contract.conformance.results import ERROR, HELD, SKIPPED, VIOLATED, LawResult
+from iotda_contract.conformance.results import DEVIATED, ERROR, HELD, SKIPPED, VIOLATED, LawResult
 
 Listener = Callable[[str, Law, LawResult | None], None]
 
@@ -28,6 +29,8 @@ class _State:
     first_at: float | None = None
     skip: Skip | None = None
     shrink_over: bool = False
+    #: The backend became unusable: every later example ends at once with it (no shrinking against it).
+    broken: TargetError | None = None
 
 
 def run_law(
@@ -43,14 +46,20 @@ def run_law(
     started = time.monotonic()
     origin = started if run_started is None else run_started
     state = _State()
+    ctx.current_law = law.id
 
     def example(data: DataObject) -> None:
+        if state.broken is not None:
+            raise state.broken
         if state.best is not None and state.shrink_over:
             raise state.best  # shrinking budget spent: end quickly, the best real violation is kept
         state.examples += 1
         ctx.target.journal.clear()
         try:
             law.check(ctx, data)
+        except TargetError as err:
+            state.broken = err
+            raise
         except Skip as skip:
             state.skip = skip
             reject()
@@ -79,25 +88,43 @@ def run_law(
         test()
     except TargetError:
         raise
-    except Unsatisfiable:
-        result.status = SKIPPED
-        result.reason = str(state.skip) if state.skip else "no case could be drawn"
     except (
         Exception
     ) as err:  # the shrunk failure, possibly in a group, or a flaky end after the shrink budget
-        violation = state.best if state.best is not None else _find_violation(err)
-        if violation is None:
-            result.status, result.reason = ERROR, f"{type(err).__name__}: {err}"
-        else:
-            result.status, result.reason = VIOLATED, violation.message
-            result.exchanges = [e.to_dict() for e in violation.exchanges]
+        if state.broken is not None:
+            raise state.broken from None
+        _judge(err, state, result)
+    _finish(result, state, ctx, law, started, origin)
+    return result
+
+
+def _judge(err: Exception, state: _State, result: LawResult) -> None:
+    """Turn what hypothesis raised into the law's status."""
+    if isinstance(err, Unsatisfiable):
+        result.status = SKIPPED
+        result.reason = str(state.skip) if state.skip else "no case could be drawn"
+        return
+    violation = state.best if state.best is not None else _find_violation(err)
+    if violation is None:
+        result.status, result.reason = ERROR, f"{type(err).__name__}: {err}"
+    else:
+        result.status, result.reason = VIOLATED, violation.message
+        result.exchanges = [e.to_dict() for e in violation.exchanges]
+
+
+def _finish(
+    result: LawResult, state: _State, ctx: LawContext, law: Law, started: float, origin: float
+) -> None:
     if result.status == HELD and state.passed == 0 and state.skip is not None:
         result.status, result.reason = SKIPPED, str(state.skip)
+    result.deviations = [d.decision_id for d in ctx.deviations.values() if d.law_id == law.id]
+    if result.status == HELD and result.deviations:
+        result.status = DEVIATED
+        result.reason = "deviates from decision(s) " + ", ".join(result.deviations)
     result.examples = state.examples
     result.seconds = time.monotonic() - started
     if state.first_at is not None:
         result.first_violation_at = state.first_at - origin
-    return result
 
 
 def _find_violation(err: BaseException) -> Violation | None:
@@ -145,15 +172,5 @@ def run_laws(
             if listener:
                 listener("end", law, result)
     finally:
-        cleanup(ctx)
+        delete_created(ctx)
     return results
-
-
-def cleanup(ctx: LawContext) -> None:
-    """Delete tasks that write laws created and could not delete (best effort)."""
-    for task_id, headers in list(ctx.created):
-        try:
-            ctx.target.delete(task_id, headers=headers or None)
-        except TargetError:
-            break
-        ctx.created.remove((task_id, headers))

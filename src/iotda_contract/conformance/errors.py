@@ -4,9 +4,11 @@
 
     ConformanceError          base class, never raised itself
     ├── TargetError           the backend cannot be used at all (bad URL, refused connection): exit 2
+    │   └── RateLimited       the backend kept answering with its rate limit after every retry: exit 2
     ├── Violation             a law does not hold; carries the exchanges that show it: exit 1
     │   └── UnexpectedResponse  a valid request got a non-success status or a body that is not a page
-    └── Skip                  a law cannot be checked against this backend (no data, writes not allowed)
+    └── Skip                  a law cannot be checked against this backend (writes not allowed, a walk cut)
+        └── NoRecords         the project holds no records: the run cannot judge anything (exit 2)
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ class TargetError(ConformanceError):
     """The backend cannot be reached or used; the run stops with exit code 2."""
 
 
+class RateLimited(TargetError):
+    """The backend kept refusing with a rate limit (429 or the platform's codes) after every retry."""
+
+
 class Violation(ConformanceError):
     """A law does not hold. ``exchanges`` are the requests (and answers) that show it."""
 
@@ -41,3 +47,7 @@ class UnexpectedResponse(Violation):
 
 class Skip(ConformanceError):
     """The law cannot be checked here; the message says why."""
+
+
+class NoRecords(Skip):
+    """The law needs records and the project holds none."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
@@ -10,20 +11,23 @@ from hypothesis import strategies as st
 from hypothesis.strategies import DataObject
 
 from iotda_contract.conformance.context import LawContext, Reference, fail, first_difference, key_of
-from iotda_contract.conformance.contract import IMMUTABLE_FIELDS
-from iotda_contract.conformance.errors import Skip
-from iotda_contract.conformance.filters import describe, matches
+from iotda_contract.conformance.contract import IMMUTABLE_FIELDS, PagingContract
+from iotda_contract.conformance.errors import NoRecords, Skip
+from iotda_contract.conformance.filters import describe
 from iotda_contract.conformance.registry import law
 from iotda_contract.conformance.strategies import filters, limits, markers, offsets, optional_marker
 from iotda_contract.conformance.target import Page
 from iotda_contract.conformance.walks import Walk
+
+#: Why a law that needs records could not run; a run with such a skip exits 2 with this hint.
+NO_RECORDS = "this project holds no records; use --allow-writes or seed data"
 
 
 def _records(ctx: LawContext) -> Reference:
     """The smallest-limit walk (every record with its record id), which must hold records."""
     ref = ctx.reference()
     if not ref.keys:
-        raise Skip("the backend holds no records under this project and instance")
+        raise NoRecords(NO_RECORDS)
     return ref
 
 
@@ -31,7 +35,7 @@ def _all(ctx: LawContext) -> Walk:
     """The complete largest-limit walk, which must hold records."""
     full = ctx.full_walk()
     if not full.keys:
-        raise Skip("the backend holds no records under this project and instance")
+        raise NoRecords(NO_RECORDS)
     return full
 
 
@@ -39,7 +43,7 @@ def _sample(ctx: LawContext) -> tuple[dict[str, Any], ...]:
     """The records of the largest first page: filter values to draw from, without needing a working walk."""
     items = ctx.page({ctx.contract.limit.name: ctx.contract.limit.maximum}).items
     if not items:
-        raise Skip("the backend holds no records under this project and instance")
+        raise NoRecords(NO_RECORDS)
     return items
 
 
@@ -63,10 +67,20 @@ def _ended(w: Walk, what: str) -> Walk:
     return w
 
 
+def _validate(schema: dict[str, Any], body: Any) -> str | None:
+    """The first way ``body`` breaks ``schema``, in words, or None."""
+    error = next(iter(jsonschema_rs.Draft7Validator(schema).iter_errors(body)), None)
+    if error is None:
+        return None
+    return f"/{'/'.join(str(p) for p in error.instance_path)}: {error.message}"
+
+
 @law("walk-complete", "A marker walk from the start visits exactly page.count records, none twice, and ends.")
 def walk_complete(ctx: LawContext, data: DataObject) -> None:
     limit = data.draw(limits(ctx.contract), label="limit")
     w = ctx.walk(limit=limit)
+    if w.capped:
+        raise Skip(f"the walk with limit {limit} was cut: {w.stop_reason}; raise --max-records to check it")
     if not w.ended:
         raise fail(f"the walk with limit {limit} did not end: {w.stop_reason}", *w.pages[-2:])
     where: dict[str, Page] = {}
@@ -153,7 +167,7 @@ def marker_continues(ctx: LawContext, data: DataObject) -> None:
     page = ctx.page(_query(ctx, marker, None, limit))
     if not page.items:
         if page.marker is not None:
-            raise fail(f"an empty page carries page.marker {page.marker}", page)
+            ctx.deviate("empty-page-no-marker", f"an empty page carries page.marker {page.marker}", page)
         return
     if page.marker is None:
         raise fail("a page with records carries no page.marker", page)
@@ -177,8 +191,14 @@ def marker_case_insensitive(ctx: LawContext, data: DataObject) -> None:
     _all(ctx)
     marker = data.draw(markers(ctx.contract, ctx.known_ids()), label="marker")
     limit = data.draw(limits(ctx.contract), label="limit")
-    upper = ctx.page(_query(ctx, marker.upper(), None, limit))
     lower = ctx.page(_query(ctx, marker.lower(), None, limit))
+    query = {k: str(v) for k, v in _query(ctx, marker.upper(), None, limit).items()}
+    refused = ctx.target.list_raw([*ctx.contract.required_query, *query.items()])
+    if refused.status == 400:
+        ctx.deviate("marker-case-insensitive", f"the upper-case marker {marker.upper()} was refused with 400",
+                    refused)  # fmt: skip
+        return
+    upper = ctx.target.parse_page(refused)
     same_marker = (upper.marker or "").lower() == (lower.marker or "").lower()
     if upper.keys != lower.keys or upper.count != lower.count or not same_marker:
         raise fail(f"marker {marker.upper()} and {marker.lower()} give different pages "
@@ -237,9 +257,10 @@ def filter_sound(ctx: LawContext, data: DataObject) -> None:
     chosen = data.draw(filters(ctx.contract, _sample(ctx)), label="filters")
     limit = data.draw(limits(ctx.contract), label="limit")
     w = ctx.walk(limit=limit, filters=chosen)
+    match = ctx.matcher(chosen)
     for page in w.pages:
         for item in page.items:
-            if not matches(item, chosen):
+            if not match(item):
                 raise fail(f"record {key_of(item)} does not match {describe(chosen)} (walk, limit {limit})",
                            w.pages[0], page)  # fmt: skip
 
@@ -247,10 +268,12 @@ def filter_sound(ctx: LawContext, data: DataObject) -> None:
 @law("filter-complete", "The filtered walk equals the unfiltered walk restricted to the records that match.")
 def filter_complete(ctx: LawContext, data: DataObject) -> None:
     full = _all(ctx)
+    ctx.app_scope()  # how this backend reads the default app, learnt (and judged) on every run
     chosen = data.draw(filters(ctx.contract, full.items), label="filters")
     limit = data.draw(limits(ctx.contract), label="limit")
     w = _ended(ctx.walk(limit=limit, filters=chosen), f"walk with {describe(chosen)}")
-    expected = tuple(key_of(item) for item in full.items if matches(item, chosen))
+    match = ctx.matcher(chosen)
+    expected = tuple(key_of(item) for item in full.items if match(item))
     if w.keys != expected:
         raise fail(f"{describe(chosen)}, limit {limit}: {first_difference(expected, w.keys)}", *w.pages[:3])
     if w.pages[0].count is not None and w.pages[0].count != len(expected):
@@ -317,10 +340,27 @@ def accept_valid(ctx: LawContext, data: DataObject) -> None:
     )
     drawn.update(data.draw(filters(c, full.items), label="filters"))
     queries.append(drawn)
-    validator = jsonschema_rs.Draft7Validator(c.page_schema)
     for query in queries:
         page = ctx.page(query)
-        error = next(iter(validator.iter_errors(page.exchange.json())), None)
-        if error is not None:
-            where = "/".join(str(p) for p in error.instance_path)
-            raise fail(f"the answer breaks the response schema at /{where}: {error.message}", page)
+        body = page.exchange.json()
+        broken = _validate(ctx.platform.page_schema, body)
+        if broken is not None:
+            raise fail(f"the answer breaks the response schema at {broken}", page)
+        broken = _validate(c.page_schema, body)
+        if broken is not None:
+            ids = ctx.responsible(_schema_holds(body), "response")
+            ctx.deviate(ids, f"the answer breaks the contract's response schema at {broken}", page)
+        _check_end_time(ctx, page)
+
+
+def _schema_holds(body: Any) -> Callable[[PagingContract], bool]:
+    return lambda view: _validate(view.page_schema, body) is None
+
+
+def _check_end_time(ctx: LawContext, page: Page) -> None:
+    """Decision end-time-when-ended: end_time is absent while Processing and present once ended."""
+    for item in page.items:
+        processing = item.get("status") == "Processing"
+        if processing == ("end_time" in item):
+            state = "a Processing task carries" if processing else f"a {item.get('status')} task has no"
+            ctx.deviate("end-time-when-ended", f"{state} end_time (task {key_of(item)})", page)

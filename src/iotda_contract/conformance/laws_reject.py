@@ -14,6 +14,7 @@ from hypothesis.strategies import DataObject
 from iotda_contract.conformance.context import LawContext, fail
 from iotda_contract.conformance.registry import law
 from iotda_contract.conformance.strategies import from_schema
+from iotda_contract.conformance.target import Exchange
 from iotda_contract.spec import Parameter, Schema, pattern_regex
 
 #: Texts no integer parser should read as an integer.
@@ -96,39 +97,115 @@ def _invalid_json(schema: Schema) -> st.SearchStrategy[str]:
     )
 
 
+def boundary_values(parameter: Parameter) -> list[str]:
+    """The values just outside every bound of ``parameter``'s constraints: one past each limit."""
+    schema = parameter.schema
+    out: list[str] = []
+    if schema.get("type") == "integer":
+        out += [str(schema[k] + d) for k, d in (("minimum", -1), ("maximum", 1)) if k in schema]
+        return out
+    valid = _valid_text(parameter)
+    if "maxLength" in schema:
+        out.append(_padded(parameter, valid, int(schema["maxLength"]) + 1))
+    if int(schema.get("minLength", 0)) > 0:
+        out.append(valid[: int(schema["minLength"]) - 1])
+    if "enum" in schema:
+        out.append(valid + "x")
+    if "pattern" in schema:
+        out += [valid[:-1], valid + valid[-1:], valid[:1] + "!" + valid[1:]]
+    if parameter.json_schema is not None:
+        keys = list(parameter.json_schema.get("properties", {}))
+        inner = json.loads(valid) if valid.startswith("{") else {}
+        out += [json.dumps({**inner, "unexpected": 1}), "{", "[]"]
+        out += [json.dumps({**inner, key: str(inner.get(key, "x")) + "!"}) for key in keys]
+    return [v for v in dict.fromkeys(out) if not json_text_valid(parameter, v)]
+
+
+def _valid_text(parameter: Parameter) -> str:
+    schema = parameter.schema
+    for candidate in (*(schema.get("enum") or ()), schema.get("default"), schema.get("example")):
+        if isinstance(candidate, str) and json_text_valid(parameter, candidate):
+            return candidate
+    raise ValueError(f"parameter {parameter.name!r} needs a valid example to build invalid values from")
+
+
+def _padded(parameter: Parameter, valid: str, length: int) -> str:
+    """``valid`` grown to ``length`` characters without breaking any other constraint."""
+    if parameter.json_schema is not None and valid.endswith("}"):
+        return valid[:-1] + " " * (length - len(valid)) + "}"
+    return (valid * (length // max(len(valid), 1) + 1))[:length]
+
+
 @law("reject-invalid", "Every value outside the spec's constraints, and a missing required parameter, is "
      "refused with 400 and the API's error body.")  # fmt: skip
 def reject_invalid(ctx: LawContext, data: DataObject) -> None:
     c = ctx.contract
     checked = [p for p in c.list_op.parameters if p.location in ("query", "header")]
-    required = [p for p in checked if p.required and p.location == "query"]
-    choices: list[tuple[str, Parameter]] = [("value", p) for p in checked]
-    choices += [("missing", p) for p in required]
-    for how, parameter in choices:
-        _check_refused(ctx, data, how, parameter)
+    for parameter in checked:
+        for value in boundary_values(parameter):
+            _check_refused(ctx, parameter, value, memo=True)
+        _check_refused(ctx, parameter, data.draw(invalid_values(parameter), label=parameter.name))
+    for parameter in (p for p in checked if p.required and p.location == "query"):
+        _check_refused(ctx, parameter, None, memo=True)
+    _check_repeated(ctx)
 
 
-def _check_refused(ctx: LawContext, data: DataObject, how: str, parameter: Parameter) -> None:
+def _check_refused(ctx: LawContext, parameter: Parameter, value: str | None, *, memo: bool = False) -> None:
+    """``value`` (None: the parameter left out) must be refused with 400 and the API's error body.
+
+    A value that only a decision of the contract refuses (valid as the description states it) is held to
+    that decision: another answer is a deviation, not a violation.
+    """
     c = ctx.contract
     query = dict(c.required_query)
     headers = ctx.target.headers()
-    if how == "missing":
+    if value is None:
         query.pop(parameter.name, None)
         described = f"without the required {parameter.name}"
     else:
-        value = data.draw(invalid_values(parameter), label=parameter.name)
-        if parameter.location == "header":
-            headers[parameter.name] = value
-        else:
-            query[parameter.name] = value
+        (headers if parameter.location == "header" else query)[parameter.name] = value
         described = f"{parameter.name}={value!r}"
-    exchange = ctx.target.list_raw(list(query.items()), headers=headers)
+    exchange = _send(ctx, list(query.items()), headers, memo=memo)
+    decided = value is not None and json_text_valid(ctx.platform.parameter(parameter.name), value)
+    problem = _refusal_problem(ctx, exchange, described)
+    if problem is None:
+        return
+    if not decided:
+        raise fail(problem, exchange)
+    ids = ctx.responsible(lambda view: json_text_valid(view.parameter(parameter.name), str(value)), "request")
+    ctx.deviate(ids, problem, exchange)
+
+
+def _check_repeated(ctx: LawContext) -> None:
+    """Decision repeated-parameter: a query parameter given twice is refused with 400."""
+    c = ctx.contract
+    query = [*c.required_query, (c.limit.name, str(c.limit.minimum)), (c.limit.name, str(c.limit.maximum))]
+    exchange = _send(ctx, query, ctx.target.headers(), memo=True)
+    problem = _refusal_problem(ctx, exchange, f"{c.limit.name} given twice")
+    if problem is not None:
+        ctx.deviate("repeated-parameter", problem, exchange)
+
+
+def _send(ctx: LawContext, query: list[tuple[str, str]], headers: dict[str, str], *, memo: bool) -> Exchange:
+    key = (tuple(query), tuple(sorted(headers.items())))
+    if memo and key in ctx.memo:
+        return ctx.memo[key]
+    exchange = ctx.target.list_raw(query, headers=headers)
+    if memo:
+        ctx.memo[key] = exchange
+    return exchange
+
+
+def _refusal_problem(ctx: LawContext, exchange: Exchange, described: str) -> str | None:
+    """Why ``exchange`` is not a proper refusal (400, the API's error body, a 400 code the spec names)."""
+    c = ctx.contract
     if exchange.status != 400:
-        raise fail(f"{described} was answered {exchange.status}, not 400", exchange)
+        return f"{described} was answered {exchange.status}, not 400"
     body: Any = exchange.json()
     error = next(iter(jsonschema_rs.Draft7Validator(c.error_schema).iter_errors(body)), None)
     if error is not None:
-        raise fail(f"{described}: the 400 body is not the API's error format ({error.message})", exchange)
+        return f"{described}: the 400 body is not the API's error format ({error.message})"
     if c.bad_request_codes and body.get("error_code") not in c.bad_request_codes:
-        raise fail(f"{described}: error_code {body.get('error_code')!r} is none of the 400 codes the spec "
-                   f"names ({', '.join(sorted(c.bad_request_codes))})", exchange)  # fmt: skip
+        return (f"{described}: error_code {body.get('error_code')!r} is none of the 400 codes the spec "
+                f"names ({', '.join(sorted(c.bad_request_codes))})")  # fmt: skip
+    return None

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import DataObject
 
 from iotda_contract.conformance.context import LawContext, fail
+from iotda_contract.conformance.contract import KEY_FIELD, PagingContract
 from iotda_contract.conformance.errors import Skip, UnexpectedResponse
 from iotda_contract.conformance.filters import APP_ID, APP_TYPE, CONDITION_KEY, ONE_APP, RESOURCE_CONDITION
 from iotda_contract.conformance.registry import law
@@ -17,18 +18,15 @@ from iotda_contract.conformance.strategies import from_schema
 from iotda_contract.conformance.target import Exchange
 from iotda_contract.conformance.walks import Walk
 
-#: The platform's code for "too many unfinished tasks" is named in the create operation's description.
-_BUSY_STATUS = 403
+#: Tasks created for a run on a project that holds none (deleted at the end of the run).
+SEED_TASKS = 3
 
 
 def task_bodies(ctx: LawContext, *, app_id: bool | None = None) -> st.SearchStrategy[dict[str, Any]]:
     """Valid create bodies from the AddExportTask schema: required fields, optional condition and app."""
     schema = ctx.contract.spec.schema("AddExportTask")
     props = schema.get("properties", {})
-    body: dict[str, st.SearchStrategy[Any]] = {}
-    for name in schema.get("required", []):
-        prop = props[name]
-        body[name] = st.just(prop.get("enum", [prop.get("default", prop.get("example"))])[0])
+    body: dict[str, st.SearchStrategy[Any]] = {k: st.just(v) for k, v in minimal_body(ctx).items()}
     condition = props.get(RESOURCE_CONDITION, {}).get("properties", {}).get(CONDITION_KEY)
     if condition is not None:
         body[RESOURCE_CONDITION] = from_schema(condition).map(lambda t: {CONDITION_KEY: t.lower()})
@@ -52,15 +50,49 @@ def create_exchange(
     """Like :func:`create`, with the exchange, for a violation's evidence."""
     ctx.forget()
     exchange = ctx.target.create(body, headers=headers)
-    if exchange.status == _BUSY_STATUS:
-        raise Skip(f"the backend refused a create with 403 ({exchange.response_text[:80]}): too many "
-                   "unfinished "
-                   "tasks; try again when they have finished")  # fmt: skip
+    limits = ctx.contract.limits
+    if limits is not None and exchange.status == limits.busy_status:
+        raise Skip(f"the backend refused a create with {exchange.status} ({exchange.response_text[:80]}): "
+                   f"more than {limits.max_unfinished} unfinished tasks; try again when they have "
+                   "finished")  # fmt: skip
     created = exchange.json()
-    if exchange.status != 201 or not isinstance(created, dict) or not created.get("export_task_id"):
+    if exchange.status != 201 or not isinstance(created, dict) or "export_task_id" not in created:
         raise fail(f"a valid create was answered {exchange.status}, not 201 with a task", exchange)
-    ctx.created.append((str(created["export_task_id"]), dict(headers or {})))
+    task_id = created["export_task_id"]
+    if not usable_id(ctx, task_id):
+        raise fail(f"the created task's export_task_id {task_id!r} is not an id the spec allows", exchange)
+    ctx.created.append((str(task_id), dict(headers or {})))
+    ctx.created_log.append((str(task_id), f"law {ctx.current_law}"))
     return created, exchange
+
+
+def usable_id(ctx: LawContext, task_id: object) -> bool:
+    """An id from the backend, checked before it goes anywhere: a string the platform view's schema allows."""
+    from iotda_contract.conformance.laws_reject import satisfies
+
+    if not isinstance(task_id, str) or task_id in (".", "..") or not task_id.isprintable():
+        return False
+    delete = ctx.platform.operation("DeleteExportTask")
+    schema = delete.parameter(KEY_FIELD).schema if delete is not None else {}
+    return satisfies(schema, task_id)
+
+
+def seed_records(ctx: LawContext) -> None:
+    """Give an empty project a few tasks, so that the read laws have something to judge (deleted later)."""
+    ctx.current_law = "seed"
+    for _ in range(SEED_TASKS):
+        try:
+            create(ctx, minimal_body(ctx))
+        except Skip:
+            return  # the backend is busy: the laws work with what there is
+
+
+def minimal_body(ctx: LawContext) -> dict[str, Any]:
+    """A create body with the required fields only, each at its first allowed value."""
+    schema = ctx.contract.spec.schema("AddExportTask")
+    props = schema.get("properties", {})
+    return {name: props[name].get("enum", [props[name].get("default", props[name].get("example"))])[0]
+            for name in schema.get("required", [])}  # fmt: skip
 
 
 def delete(ctx: LawContext, task_id: str, headers: Mapping[str, str] | None = None) -> Exchange:
@@ -128,14 +160,49 @@ def deleted_gone(ctx: LawContext, data: DataObject) -> None:
     with cleaning(ctx):
         task_id = str(create(ctx, data.draw(task_bodies(ctx), label="body"))["export_task_id"])
         gone = delete(ctx, task_id)
-        if gone.status not in (200, 204):
+        if not _success(ctx.platform, gone.status):
             raise fail(f"deleting task {task_id} was answered {gone.status}", gone)
+        if not _success(ctx.contract, gone.status):
+            ids = ctx.responsible(lambda view: _success(view, gone.status), "response")
+            ctx.deviate(ids, f"deleting task {task_id} was answered {gone.status}", gone)
         listed = ctx.reference()
         if task_id in listed.keys:
             raise fail(f"task {task_id} is still listed after its delete", gone, *_head(listed.walk))
         again = ctx.target.delete(task_id)
+        if not 400 <= again.status < 500:
+            raise fail(f"deleting task {task_id} twice was answered {again.status}, not refused", gone, again)
         if again.status != 404:
-            raise fail(f"deleting task {task_id} twice was answered {again.status}, not 404", gone, again)
+            twice = f"deleting task {task_id} twice was answered {again.status}, not 404"
+            ctx.deviate("not-found-404", twice, gone, again)
+
+
+@law("count-follows-writes", "After every create and delete, page.count equals the number of records a "
+     "complete walk visits.", writes=True)  # fmt: skip
+def count_follows_writes(ctx: LawContext, data: DataObject) -> None:
+    _require_writes(ctx)
+    with cleaning(ctx):
+        _count_agrees(ctx, "before any write")
+        made = [str(create(ctx, data.draw(task_bodies(ctx), label=f"body_{i}"))["export_task_id"])
+                for i in range(data.draw(st.integers(1, 2), label="creates"))]  # fmt: skip
+        _count_agrees(ctx, f"after creating {', '.join(made)}")
+        delete(ctx, made[0])
+        _count_agrees(ctx, f"after deleting {made[0]}")
+
+
+def _count_agrees(ctx: LawContext, when: str) -> None:
+    w = ctx.walk(limit=ctx.contract.limit.maximum)
+    if not w.ended:
+        raise Skip(f"needs a complete walk {when}, which stopped: {w.stop_reason}")
+    count = w.pages[0].count
+    if count is not None and count != len(w.keys):
+        raise fail(f"{when}: page.count is {count}, but a complete walk visits {len(w.keys)} records",
+                   *w.pages[:2])  # fmt: skip
+
+
+def _success(contract: PagingContract, status: int) -> bool:
+    """Whether the delete operation of ``contract`` documents ``status`` as a success."""
+    delete_op = contract.operation("DeleteExportTask")
+    return delete_op is not None and str(status) in delete_op.responses and 200 <= status < 300
 
 
 @law("isolation", "A task created under one instance or app is not visible under another.", writes=True)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from types import TracebackType
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from iotda_contract.conformance.registry import Law
 from iotda_contract.conformance.results import LawResult, RunResult
 
-_STYLE = {"held": "green", "violated": "bold red", "skipped": "yellow", "error": "bold magenta"}
+_STYLE = {"held": "green", "violated": "bold red", "skipped": "yellow", "error": "bold magenta",
+          "deviated": "yellow"}  # fmt: skip
 
 
 class LiveProgress:
@@ -43,7 +45,8 @@ class LiveProgress:
             self.progress.update(self.task, description=f"checking [bold]{law.id}[/]")
         elif result is not None:
             style = _STYLE.get(result.status, "")
-            self.console.print(f"[{style}]{result.status:8}[/] {law.id}  [dim]{result.reason[:120]}[/]")
+            reason = escape(result.reason[:120])
+            self.console.print(f"[{style}]{result.status:8}[/] {law.id}  [dim]{reason}[/]")
             self.progress.advance(self.task)
 
     def note(self, text: str) -> None:
@@ -60,5 +63,5 @@ def summary_table(result: RunResult) -> Table:
     for law in result.laws:
         style = _STYLE.get(law.status, "")
         table.add_row(law.law_id, f"[{style}]{law.status}[/]", str(law.examples), f"{law.seconds:.2f}",
-                      law.reason[:200])  # fmt: skip
+                      escape(law.reason[:200]))  # fmt: skip
     return table

@@ -6,18 +6,20 @@ import json
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from iotda_contract.conformance.redact import PLAIN, Redactor
 from iotda_contract.conformance.results import ERROR, SKIPPED, VIOLATED, RunResult
 
-_ICON = {"held": "✅ held", "violated": "❌ violated", "skipped": "⏭️ skipped", "error": "💥 error"}
+_ICON = {"held": "✅ held", "violated": "❌ violated", "skipped": "⏭️ skipped", "error": "💥 error",
+         "deviated": "⚠️ deviates"}  # fmt: skip
 
 
-def write_reports(result: RunResult, folder: Path) -> list[Path]:
-    """Write the three reports into ``folder`` (created); return their paths."""
+def write_reports(result: RunResult, folder: Path, redact: Redactor = PLAIN) -> list[Path]:
+    """Write the three reports into ``folder`` (created), every secret redacted; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / "report.json", folder / "junit.xml", folder / "summary.md"]
-    paths[0].write_text(json.dumps(result.to_dict(), indent=2, default=str) + "\n", encoding="utf-8")
-    paths[1].write_bytes(junit_xml(result))
-    paths[2].write_text(markdown(result), encoding="utf-8")
+    paths[0].write_text(redact(json.dumps(result.to_dict(), indent=2, default=str)) + "\n", encoding="utf-8")
+    paths[1].write_text(redact(junit_xml(result).decode("utf-8")), encoding="utf-8")
+    paths[2].write_text(redact(markdown(result)), encoding="utf-8")
     return paths
 
 
@@ -37,6 +39,8 @@ def junit_xml(result: RunResult) -> bytes:
             ET.SubElement(case, "skipped", message=law.reason)
         elif law.status == ERROR:
             ET.SubElement(case, "error", message=law.reason)
+        elif law.deviations:
+            ET.SubElement(case, "system-out").text = law.reason
     st = result.schemathesis
     if st is not None:
         suite = ET.SubElement(suites, "testsuite", name="schemathesis", tests=str(max(1, len(st.failures))),
@@ -55,14 +59,20 @@ def junit_xml(result: RunResult) -> bytes:
 
 def markdown(result: RunResult) -> str:
     """A summary short enough for a pull-request comment."""
-    verdict = "✅ every law holds" if result.ok else "❌ the contract is broken"
+    from iotda_contract.commands.check import verdict
+
+    icon = "✅" if result.ok else ("⚠️" if not result.violated and not result.schemathesis_failed else "❌")
     lines = [
-        f"## iotda-contract check: {verdict}",
+        f"## iotda-contract check: {icon} {verdict(result)}",
         "",
-        f"Target `{result.base_url}`, project `{result.project_id}`, "
+        f"**{result.closing_line()}.** Profile `{result.profile}`"
+        + (f" (accepted: {', '.join(result.accepted)})" if result.accepted else "")
+        + f"; target `{result.base_url}`, project `{result.project_id}`, "
         f"instance `{result.instance_id or '(default)'}`"
-        f"; writes {'allowed' if result.allow_writes else 'not allowed'}; seed {result.seed}; "
-        f"{result.max_examples} examples per law; {result.requests} requests in {result.seconds:.1f} s.",
+        f"; writes {'allowed' if result.allow_writes else 'not allowed'}; seed {result.seed} "
+        f"(replay with `--seed {result.seed}`); {result.max_examples} examples per law; "
+        f"{result.requests} requests ({result.rate_limit_retries} rate-limit retries) "
+        f"in {result.seconds:.1f} s.",
         "",
         "| law | result | why |",
         "|---|---|---|",
@@ -79,9 +89,36 @@ def markdown(result: RunResult) -> str:
             lines.append(f"- `{check}`: {_cell(messages[0].splitlines()[0])}")
         if st.reason:
             lines.append(f"- {_cell(st.reason)}")
+        lines += [f"- note: {_cell(note)}" for note in st.notes]
     for law in result.violated:
-        lines += ["", f"### `{law.law_id}`: {law.statement}", "", law.reason, "", "```sh", *law.curl, "```"]
+        lines += [
+            "",
+            f"### ❌ `{law.law_id}`: {law.statement}",
+            "",
+            law.reason,
+            "",
+            "```sh",
+            *law.curl,
+            "```",
+        ]
+    if result.deviations:
+        lines += ["", "### Deviations from the contract's decisions", "", _DEVIATIONS, "",
+                  "| decision | rule | found by | what the backend did |", "|---|---|---|---|"]  # fmt: skip
+        for d in result.deviations:
+            lines.append(f"| `{d.decision_id}` | {_cell(d.rule)} | `{d.law_id}` | {_cell(d.message)} |")
+    if result.created:
+        kept = [t for t in result.created if not t.deleted]
+        lines += ["", f"### Tasks created: {len(result.created)}, left behind: {len(kept)}", ""]
+        lines += [f"- `{t.export_task_id}` ({t.by}): {t.note}" for t in kept]
+    if result.stopped:
+        lines += ["", f"**The run stopped early:** {_cell(result.stopped)}"]
     return "\n".join(lines) + "\n"
+
+
+_DEVIATIONS = (
+    "These are readings the platform's description leaves open; the contract chose otherwise "
+    "(docs/decisions.md). `--accept ID` waives one; `--profile platform` judges the description alone."
+)
 
 
 def _cell(text: str) -> str:

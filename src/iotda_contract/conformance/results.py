@@ -1,4 +1,9 @@
-"""The outcome of a run: one result per law, the schemathesis summary, timings; plain values for reports."""
+"""The outcome of a run: one result per law, deviations by decision, the schemathesis summary; plain values.
+
+Three kinds of finding are kept apart: a *violation* breaks what the platform's description states; a
+*deviation* breaks only a decision of this contract (``docs/decisions.md``), where the description left a
+choice; a *skip* is a law that could not be checked, with the reason.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,29 @@ from typing import Any
 
 HELD = "held"
 VIOLATED = "violated"
+DEVIATED = "deviated"
 SKIPPED = "skipped"
 ERROR = "error"
+
+PROFILE_CONTRACT = "contract"
+PROFILE_PLATFORM = "platform"
+PROFILES = (PROFILE_CONTRACT, PROFILE_PLATFORM)
+
+
+@dataclass
+class DeviationRecord:
+    """A backend took another reading than one of the contract's decisions."""
+
+    decision_id: str
+    rule: str
+    why: str
+    law_id: str
+    message: str
+    exchanges: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def curl(self) -> list[str]:
+        return [str(e["curl"]) for e in self.exchanges]
 
 
 @dataclass
@@ -25,6 +51,8 @@ class LawResult:
     #: Seconds from the start of the run to the first violation of this law (before shrinking).
     first_violation_at: float | None = None
     engine: str = "hypothesis"
+    #: Ids of the decisions this law found the backend deviating from.
+    deviations: list[str] = field(default_factory=list)
 
     @property
     def curl(self) -> list[str]:
@@ -44,6 +72,18 @@ class SchemathesisResult:
     reason: str = ""
     #: Responses seen, by status class ("2xx", "4xx", ...).
     responses: dict[str, int] = field(default_factory=dict)
+    #: What was configured away from schemathesis' defaults, and why (shown in every report).
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CreatedTask:
+    """A task the run created (by a law or by schemathesis) and whether it was deleted again."""
+
+    export_task_id: str
+    by: str
+    deleted: bool = False
+    note: str = ""
 
 
 @dataclass
@@ -56,14 +96,31 @@ class RunResult:
     allow_writes: bool
     seed: int | None
     max_examples: int
+    profile: str = PROFILE_CONTRACT
+    accepted: list[str] = field(default_factory=list)
     laws: list[LawResult] = field(default_factory=list)
+    deviations: list[DeviationRecord] = field(default_factory=list)
     schemathesis: SchemathesisResult | None = None
     seconds: float = 0.0
     requests: int = 0
+    #: Requests sent again after a rate-limit answer (429, or the platform's rate-limit codes).
+    rate_limit_retries: int = 0
+    created: list[CreatedTask] = field(default_factory=list)
+    max_records: int = 0
+    #: Set when the run stopped before its end (interrupted, or the backend became unusable).
+    stopped: str = ""
 
     @property
     def violated(self) -> list[LawResult]:
         return [r for r in self.laws if r.status == VIOLATED]
+
+    @property
+    def skipped(self) -> list[LawResult]:
+        return [r for r in self.laws if r.status == SKIPPED]
+
+    @property
+    def held(self) -> list[LawResult]:
+        return [r for r in self.laws if r.status in (HELD, DEVIATED)]
 
     @property
     def first_violation_at(self) -> float | None:
@@ -71,13 +128,43 @@ class RunResult:
         return min(times) if times else None
 
     @property
+    def schemathesis_failed(self) -> bool:
+        return self.schemathesis is not None and self.schemathesis.status in (VIOLATED, ERROR)
+
+    @property
     def ok(self) -> bool:
-        failed_st = self.schemathesis is not None and self.schemathesis.status == VIOLATED
-        return not self.violated and not failed_st and not any(r.status == ERROR for r in self.laws)
+        """No violation, no error, and (under the contract profile) no deviation."""
+        return (
+            not self.violated
+            and not self.schemathesis_failed
+            and not any(r.status == ERROR for r in self.laws)
+            and not self.deviations
+            and not self.stopped
+        )
+
+    def counts(self) -> dict[str, int]:
+        """The closing line's numbers: laws held, violated, skipped, errors, and deviations by decision."""
+        return {
+            "held": len(self.held),
+            "violated": len(self.violated) + int(self.schemathesis_failed),
+            "deviations": len(self.deviations),
+            "skipped": len(self.skipped),
+            "errors": sum(r.status == ERROR for r in self.laws),
+        }
+
+    def closing_line(self) -> str:
+        c = self.counts()
+        text = (f"{c['held']} held, {c['violated']} violated, {c['deviations']} deviations, "
+                f"{c['skipped']} skipped")  # fmt: skip
+        if c["errors"]:
+            text += f", {c['errors']} errors"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["ok"] = self.ok
         data["violated"] = [r.law_id for r in self.violated]
+        data["deviated"] = sorted({d.decision_id for d in self.deviations})
+        data["counts"] = self.counts()
         data["first_violation_at"] = self.first_violation_at
         return data

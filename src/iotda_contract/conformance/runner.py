@@ -1,7 +1,8 @@
-"""One conformance run end to end: connect, probe, run the laws and schemathesis, collect the results."""
+"""One conformance run end to end: check the options, probe, guard writes, run the laws and schemathesis."""
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,14 +11,44 @@ from rich.console import Console
 
 from iotda_contract import spec as spec_module
 from iotda_contract.client.auth import AkSkAuth
+from iotda_contract.conformance.cleanup import delete_created
 from iotda_contract.conformance.context import LawContext
-from iotda_contract.conformance.contract import load_contract
+from iotda_contract.conformance.contract import PagingContract, load_contract
 from iotda_contract.conformance.engine import run_laws
 from iotda_contract.conformance.errors import TargetError
+from iotda_contract.conformance.laws_read import NO_RECORDS
 from iotda_contract.conformance.progress import LiveProgress
-from iotda_contract.conformance.registry import select
-from iotda_contract.conformance.results import RunResult, SchemathesisResult
+from iotda_contract.conformance.registry import Law, select
+from iotda_contract.conformance.results import (
+    PROFILE_CONTRACT,
+    PROFILES,
+    SKIPPED,
+    RunResult,
+    SchemathesisResult,
+)
 from iotda_contract.conformance.target import Target
+from iotda_contract.decisions import decisions
+from iotda_contract.spec import SpecError, pattern_regex
+
+#: Tasks a run may hold at once: the laws create at most four at a time, schemathesis' creates are
+#: deleted once this many are outstanding. The write guard leaves this much room under the platform's cap.
+WRITE_HEADROOM = 10
+#: With no --max-records, walks may visit what the first page's page.count needs plus this slack.
+RECORD_SLACK = 60
+#: The most records a walk visits unless --max-records says more.
+MAX_RECORDS_CAP = 10_000
+
+
+class UsageError(TargetError):
+    """The options cannot make a run (bad project id, unknown law or decision): exit 2, before any request."""
+
+
+class RunStopped(Exception):
+    """The run stopped before its end; ``result`` is what it had checked, ``cause`` why."""
+
+    def __init__(self, result: RunResult, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.result, self.cause = result, cause
 
 
 @dataclass
@@ -34,7 +65,8 @@ class CheckOptions:
     allow_writes: bool = False
     seed: int | None = None
     max_examples: int = 25
-    max_records: int = 1000
+    #: None: what the first page's page.count needs (at most MAX_RECORDS_CAP).
+    max_records: int | None = None
     shrink_seconds: float = 5.0
     laws: list[str] = field(default_factory=list)
     schemathesis: bool = True
@@ -43,6 +75,9 @@ class CheckOptions:
     spec_path: str = str(spec_module.DEFAULT_SPEC_PATH)
     report_dir: Path | None = None
     timeout: float = 30.0
+    profile: str = PROFILE_CONTRACT
+    accept: tuple[str, ...] = ()
+    accept_eviction: bool = False
 
     def access_keys(self) -> tuple[str, str] | None:
         """(AK, SK) when requests are to be signed: no token was given and both keys were."""
@@ -51,13 +86,43 @@ class CheckOptions:
         return None
 
 
-def build_target(options: CheckOptions) -> Target:
-    keys = options.access_keys()
-    if options.token is None and keys is None:
-        raise TargetError(
+def validate(options: CheckOptions) -> tuple[PagingContract, list[Law]]:
+    """The contract and the laws to run; UsageError for anything that makes the run meaningless."""
+    if options.profile not in PROFILES:
+        raise UsageError(f"unknown profile {options.profile!r}: choose {' or '.join(PROFILES)}")
+    if options.token is None and options.access_keys() is None:
+        raise UsageError(
             "credentials are needed: --token T, or --ak AK --sk SK (or IOTDA_TOKEN, IOTDA_AK/IOTDA_SK)"
         )
-    contract = load_contract(spec_module.load(options.spec_path))
+    if options.max_examples < 1:
+        raise UsageError("--max-examples must be at least 1")
+    if options.max_records is not None and options.max_records < 1:
+        raise UsageError("--max-records must be at least 1")
+    try:
+        contract = load_contract(spec_module.load(options.spec_path))
+    except SpecError as err:
+        raise UsageError(str(err)) from None
+    unknown = sorted(set(options.accept) - decisions(contract.spec.raw).keys())
+    if unknown:
+        known = ", ".join(sorted(decisions(contract.spec.raw)))
+        raise UsageError(f"--accept: unknown decision(s) {', '.join(unknown)}; known: {known}")
+    project = contract.list_op.parameter("project_id").schema
+    if "pattern" in project and not (
+        pattern_regex(project["pattern"]).search(options.project_id)
+        and len(options.project_id) <= int(project.get("maxLength", len(options.project_id)))
+    ):
+        raise UsageError(f"--project-id {options.project_id!r} is not a project id: the spec wants "
+                         f"{project['pattern']}, at most {project.get('maxLength')} "
+                         "characters")  # fmt: skip
+    try:
+        laws = select(options.laws or None, allow_writes=options.allow_writes)
+    except KeyError as err:
+        raise UsageError(f"{err.args[0]}; see --list-laws") from None
+    return contract, laws
+
+
+def build_target(options: CheckOptions, contract: PagingContract) -> Target:
+    keys = options.access_keys()
     auth = AkSkAuth(*keys, region=options.region) if keys is not None else None
     return Target(
         base_url=options.base_url,
@@ -70,8 +135,8 @@ def build_target(options: CheckOptions) -> Target:
     )
 
 
-def probe(target: Target) -> None:
-    """One plain list request; a refusal that no law explains stops the run (exit 2)."""
+def probe(target: Target) -> int:
+    """One plain list request; the number of records. A refusal no law explains stops the run (exit 2)."""
     exchange = target.list_raw(target.contract.required_query)
     if exchange.status in (401, 403):
         raise TargetError(
@@ -79,76 +144,106 @@ def probe(target: Target) -> None:
         )
     if exchange.status == 404:
         raise TargetError(f"{exchange.url} is not found (HTTP 404): check --base-url and --project-id")
-    if exchange.status >= 500 and exchange.status != 500:
+    if exchange.status > 500:
         raise TargetError(f"the backend is unavailable: HTTP {exchange.status}")
+    if exchange.status != 200:
+        return -1  # the laws will say what is wrong with it
+    try:
+        return max(0, len(target.parse_page(exchange).items), target.parse_page(exchange).count or 0)
+    except TargetError:
+        raise
+    except Exception:  # a broken first page: the laws report it
+        return -1
+
+
+def guard_writes(options: CheckOptions, contract: PagingContract, records: int) -> None:
+    """Refuse a write run that could make the platform evict tasks the user already has."""
+    limits = contract.limits
+    if not options.allow_writes or limits is None or options.accept_eviction:
+        return
+    if records + WRITE_HEADROOM > limits.max_tasks:
+        raise UsageError(
+            f"the project holds {records} tasks and this run may hold {WRITE_HEADROOM} more at once; "
+            f"the platform keeps at most {limits.max_tasks} and removes the OLDEST beyond that. Delete "
+            "some tasks, or pass --i-accept-eviction"
+        )
 
 
 def run_check(options: CheckOptions, console: Console | None = None) -> RunResult:
-    """Run the whole check; raises TargetError for usage or connection problems."""
+    """Run the whole check: UsageError or TargetError before anything ran, RunStopped with partial results."""
     console = console or Console(stderr=True)
-    target = build_target(options)
+    contract, laws = validate(options)
+    seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**31)
+    target = build_target(options, contract)
     started = time.monotonic()
+    result = RunResult(
+        base_url=options.base_url,
+        project_id=options.project_id,
+        instance_id=options.instance_id,
+        allow_writes=options.allow_writes,
+        seed=seed,
+        max_examples=options.max_examples,
+        profile=options.profile,
+        accepted=sorted(options.accept),
+    )
+    ctx = LawContext(target=target, contract=contract, allow_writes=options.allow_writes,
+                     other_instance_id=options.other_instance_id, profile=options.profile,
+                     accepted=frozenset(options.accept))  # fmt: skip
     try:
-        probe(target)
-        laws = select(options.laws or None, allow_writes=options.allow_writes)
-        ctx = LawContext(
-            target=target,
-            contract=target.contract,
-            max_records=options.max_records,
-            allow_writes=options.allow_writes,
-            other_instance_id=options.other_instance_id,
-        )
-        result = RunResult(
-            base_url=options.base_url,
-            project_id=options.project_id,
-            instance_id=options.instance_id,
-            allow_writes=options.allow_writes,
-            seed=options.seed,
-            max_examples=options.max_examples,
-        )
+        records = probe(target)
+        if records == 0 and not options.allow_writes:
+            raise UsageError(NO_RECORDS)
+        guard_writes(options, contract, records)
+        ctx.max_records = options.max_records or min(MAX_RECORDS_CAP, max(records, 0) + RECORD_SLACK)
+        result.max_records = ctx.max_records
+        console.print(f"seed {seed} (replay with --seed {seed}); profile {options.profile}; "
+                      f"{max(records, 0)} records; walks visit at most {ctx.max_records}")  # fmt: skip
+        if records == 0:
+            from iotda_contract.conformance.laws_write import seed_records
+
+            seed_records(ctx)
         with LiveProgress(console, len(laws)) as live:
-            result.laws = run_laws(
-                laws,
-                ctx,
-                max_examples=options.max_examples,
-                seed=options.seed,
-                shrink_seconds=options.shrink_seconds,
-                listener=live.law_event,
-                run_started=started,
-            )
+            result.laws = run_laws(laws, ctx, max_examples=options.max_examples, seed=seed,
+                                   shrink_seconds=options.shrink_seconds, listener=live.law_event,
+                                   run_started=started)  # fmt: skip
             if options.schemathesis:
                 live.note("running schemathesis")
-                result.schemathesis = _schemathesis(options, target, live.note)
-        result.requests = target.requests_sent
-    finally:
-        target.close()
-    result.seconds = time.monotonic() - started
+                result.schemathesis = _schemathesis(options, ctx, seed, live.note)
+    except UsageError:
+        _finish(result, ctx, started)
+        raise
+    except (TargetError, KeyboardInterrupt) as err:
+        result.stopped = "interrupted" if isinstance(err, KeyboardInterrupt) else str(err)
+        _finish(result, ctx, started)
+        raise RunStopped(result, err) from None
+    _finish(result, ctx, started)
+    if any(r.status == SKIPPED and r.reason == NO_RECORDS for r in result.laws):
+        raise RunStopped(result, UsageError(NO_RECORDS))
     return result
 
 
-def _schemathesis(options: CheckOptions, target: Target, note: object) -> SchemathesisResult:
+def _finish(result: RunResult, ctx: LawContext, started: float) -> None:
+    """Delete what the run created (also after an interruption) and close the books."""
+    result.created = delete_created(ctx)
+    result.deviations = list(ctx.deviations.values())
+    result.requests = ctx.target.requests_sent
+    result.rate_limit_retries = ctx.target.retries
+    ctx.target.close()
+    result.seconds = time.monotonic() - started
+
+
+def _schemathesis(options: CheckOptions, ctx: LawContext, seed: int, note: object) -> SchemathesisResult:
     from iotda_contract.conformance.st_engine import run_schemathesis
     from iotda_contract.conformance.st_signing import RequestsSigner
 
-    signer, excluded = None, options.exclude_checks
     keys = options.access_keys()
-    if keys is not None:
-        signer = RequestsSigner(*keys, region=options.region)
-        # Every request is signed afresh, so ignored_auth cannot send one without valid credentials.
-        excluded = (*excluded, "ignored_auth")
-
-    result = run_schemathesis(
-        target.contract,
-        base_url=options.base_url,
-        project_id=options.project_id,
-        headers=target.headers(),
-        allow_writes=options.allow_writes,
+    signer = RequestsSigner(*keys, region=options.region) if keys is not None else None
+    return run_schemathesis(
+        ctx,
+        token=options.token,
         max_examples=options.max_examples,
-        seed=options.seed,
-        exclude_checks=excluded,
+        seed=seed,
+        exclude_checks=options.exclude_checks,
         on_event=note if callable(note) else None,
         signer=signer,
     )
-    if signer is not None:
-        result.reason = "ignored_auth left out: every request is signed with --ak/--sk"
-    return result

@@ -3,32 +3,51 @@
 from __future__ import annotations
 
 import copy
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import pairwise
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import schemathesis
 from schemathesis.engine import events, from_schema
 
+from iotda_contract.conformance.context import LawContext
 from iotda_contract.conformance.contract import PagingContract
-from iotda_contract.conformance.results import HELD, SKIPPED, VIOLATED, SchemathesisResult
-from iotda_contract.conformance.st_signing import RequestsSigner, signing_sessions
+from iotda_contract.conformance.redact import Redactor
+from iotda_contract.conformance.results import (
+    ERROR,
+    HELD,
+    PROFILE_PLATFORM,
+    SKIPPED,
+    VIOLATED,
+    SchemathesisResult,
+)
+from iotda_contract.conformance.st_signing import RequestsSigner, configured_sessions, rate_limit_retries
+from iotda_contract.conformance.target import TOKEN_HEADER
+from iotda_contract.decisions import relax
 from iotda_contract.spec import JSON_SCHEMA_EXTENSION, json_pointer_get
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
+#: schemathesis checks that assert one of the contract's decisions, not the description: left out under
+#: the platform profile, and their failures are deviations (not violations) under the contract profile.
+CHECK_DECISIONS = {
+    "positive_data_acceptance": "accept-within-constraints",
+    "unsupported_method": "unsupported-method-405",
+}
 #: The contract the paging checks read; set for the duration of a run.
 _ACTIVE: list[PagingContract] = []
 
 
-def schemathesis_document(contract: PagingContract) -> dict[str, Any]:
+def schemathesis_document(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The spec as schemathesis should read it.
 
     A query parameter that carries JSON text (``x-iotda-json-schema``) is declared with OpenAPI's
     ``content: application/json`` instead, so schemathesis generates JSON of that schema rather than
     arbitrary strings that the contract rightly refuses (its positive_data_acceptance would flag them).
     """
-    document: dict[str, Any] = copy.deepcopy(dict(contract.spec.raw))
+    document: dict[str, Any] = copy.deepcopy(dict(raw))
     for parameter in document.get("components", {}).get("parameters", {}).values():
         json_schema = parameter.pop(JSON_SCHEMA_EXTENSION, None)
         if json_schema is not None:
@@ -97,12 +116,9 @@ def paging_newest_first(ctx: Any, response: Any, case: Any) -> bool | None:
 
 
 def run_schemathesis(
-    contract: PagingContract,
+    ctx: LawContext,
     *,
-    base_url: str,
-    project_id: str,
-    headers: dict[str, str],
-    allow_writes: bool,
+    token: str | None,
     max_examples: int,
     seed: int | None,
     exclude_checks: tuple[str, ...] = (),
@@ -111,62 +127,177 @@ def run_schemathesis(
 ) -> SchemathesisResult:
     """Run every phase with every check; without writes only the list operation is exercised.
 
+    schemathesis judges only what the description states: positive cases come from the contract's request
+    schemas (valid under every reading), negative cases from the platform view (invalid under every
+    reading), and answers are read against the platform view. The laws hold the backend to the decisions.
     With ``signer`` every request is signed with an access key and secret key (``st_signing``).
     """
     started = time.monotonic()
-    config: dict[str, Any] = {
-        "base-url": base_url,
-        "headers": headers,
-        "parameters": {"project_id": project_id},
-        "generation": {"max-examples": max_examples},
-        "phases": {name: {"enabled": True} for name in PHASES},
-        "checks": {name: {"enabled": False} for name in exclude_checks},
-        "workers": 1,
-    }
-    if seed is not None:
-        config["seed"] = seed
-    schema: Any = schemathesis.openapi.from_dict(
-        schemathesis_document(contract), config=schemathesis.Config.from_dict(config)
-    )
-    if not allow_writes:
-        schema = schema.include(operation_id=contract.list_op.operation_id)
+    contract = ctx.contract
     result = SchemathesisResult(status=HELD, phases=list(PHASES))
+    redact = Redactor.of(token=token, ak=signer.access_key if signer else None,
+                         sk=signer.secret_key if signer else None)  # fmt: skip
+    excluded = tuple(exclude_checks)
+    scheme = "IamToken" if token is not None else "AkSkSignature"
+    if signer is not None:
+        excluded += ("ignored_auth",)
+        result.notes.append("ignored_auth left out: every request is signed afresh with --ak/--sk, so none "
+                            "can be sent without valid credentials")  # fmt: skip
+    result.notes.append(f"the spec offers AK/SK or a token; schemathesis was given only {scheme}, the one "
+                        "in use, so that ignored_auth asks no more than the spec")  # fmt: skip
+    if ctx.profile == PROFILE_PLATFORM:
+        excluded += tuple(CHECK_DECISIONS)
+        result.notes += [f"{check} left out: it checks decision {decision}, not the description"
+                         for check, decision in CHECK_DECISIONS.items()]  # fmt: skip
+    watch = _TaskWatch(ctx)
+    response_side = [d.id for d in ctx.decisions.values() if d.sides == {"response"}]
+    runs = (("positive", relax(contract.spec.raw, response_side)),
+            ("negative", relax(contract.spec.raw, list(ctx.decisions))))  # fmt: skip
     seen: set[tuple[str, str]] = set()
     _ACTIVE.append(contract)
     try:
-        with signing_sessions(signer):
-            for event in from_schema(schema).execute():
-                if isinstance(event, events.ScenarioFinished):
-                    result.cases += len(event.recorder.cases)
-                    for interaction in event.recorder.interactions.values():
-                        if interaction.response is not None:
-                            kind = f"{interaction.response.status_code // 100}xx"
-                            result.responses[kind] = result.responses.get(kind, 0) + 1
-                    for checks in event.recorder.checks.values():
-                        for check in checks:
-                            info = check.failure_info
-                            if info is None:
-                                continue
-                            title = str(info.failure.title)
-                            if (check.name, title) in seen:
-                                continue
-                            seen.add((check.name, title))
-                            text = f"[{event.phase.value}] {title}: {str(info.failure.message).strip()[:300]}"
-                            result.failures.setdefault(check.name, []).append(f"{text}\n{info.code_sample}")
-                elif isinstance(event, events.NonFatalError | events.FatalError):
-                    error = getattr(event, "value", None) or getattr(event, "exception", None)
-                    result.errors.append(f"{type(event).__name__}: {error}")
-                elif isinstance(event, events.PhaseFinished) and on_event is not None:
-                    on_event(f"schemathesis {event.phase.name.value}: {event.status.value}")
+        with configured_sessions(lambda session: _configure(session, signer, watch)):
+            for mode, raw in runs:
+                # the negative run reads the platform view: a case valid there proves nothing about acceptance
+                left_out = excluded + (("positive_data_acceptance",) if mode == "negative" else ())
+                schema = _schema(ctx, raw, mode=mode, scheme=scheme, token=token, max_examples=max_examples,
+                                 seed=seed, excluded=left_out)  # fmt: skip
+                _execute(schema, result, seen, redact, on_event, mode)
     finally:
         _ACTIVE.pop()
+    for check, decision in CHECK_DECISIONS.items():
+        for failure in result.failures.pop(check, []):
+            ctx.current_law = f"schemathesis {check}"
+            ctx.deviate(decision, failure)
     result.seconds = time.monotonic() - started
     if result.failures:
         result.status = VIOLATED
+    elif result.errors:
+        result.status = ERROR
+        result.reason = result.errors[0]
     elif result.cases and not result.responses.get("2xx"):
         # nothing was accepted (say, every request refused 401): no check could look at a real answer
         result.status = SKIPPED
         result.reason = f"no request was answered 2xx ({result.responses}): check the credentials"
-    elif result.errors and result.cases == 0:
-        result.status, result.reason = SKIPPED, result.errors[0]
     return result
+
+
+def _schema(ctx: LawContext, raw: dict[str, Any], *, mode: str, scheme: str, token: str | None,
+            max_examples: int, seed: int | None, excluded: tuple[str, ...]) -> Any:  # fmt: skip
+    document = schemathesis_document(raw)
+    # signed requests are signed afresh by the session: schemathesis is not told of a scheme it cannot vary
+    document["security"] = [{scheme: []}] if token is not None else []
+    config: dict[str, Any] = {
+        "base-url": ctx.target.base_url,
+        "headers": ctx.target.headers() if token is None else _without(ctx.target.headers(), TOKEN_HEADER),
+        "parameters": {"project_id": ctx.target.project_id},
+        "generation": {"max-examples": max_examples, "mode": mode},
+        "phases": {name: {"enabled": True} for name in PHASES},
+        "checks": {name: {"enabled": False} for name in excluded},
+        "output": {"sanitization": {"enabled": False}},
+        "workers": 1,
+    }
+    if token is not None:
+        config["auth"] = {"openapi": {scheme: {"api_key": token}}}
+    if seed is not None:
+        config["seed"] = seed
+    schema: Any = schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(config))
+    if not ctx.allow_writes:
+        schema = schema.include(operation_id=ctx.contract.list_op.operation_id)
+    return schema
+
+
+def _without(headers: dict[str, str], name: str) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k.lower() != name.lower()}
+
+
+def _attributed(check: str, sample: str, declared: frozenset[str]) -> str:
+    """A server error answered to a method the spec does not declare is unsupported_method's business."""
+    method = re.search(r"curl -X ([A-Za-z]+)", sample)
+    if check == "not_a_server_error" and method is not None and method.group(1).upper() not in declared:
+        return "unsupported_method"
+    return check
+
+
+def _execute(schema: Any, result: SchemathesisResult, seen: set[tuple[str, str]], redact: Redactor,
+             on_event: Callable[[str], None] | None, mode: str) -> None:  # fmt: skip
+    declared = frozenset(op.method for op in _ACTIVE[-1].spec.operations.values())
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            result.cases += len(event.recorder.cases)
+            for interaction in event.recorder.interactions.values():
+                if interaction.response is not None:
+                    kind = f"{interaction.response.status_code // 100}xx"
+                    result.responses[kind] = result.responses.get(kind, 0) + 1
+            for checks in event.recorder.checks.values():
+                for check in checks:
+                    info = check.failure_info
+                    if info is None:
+                        continue
+                    title = str(info.failure.title)
+                    name = _attributed(check.name, str(info.code_sample), declared)
+                    if (name, title) in seen:
+                        continue
+                    seen.add((name, title))
+                    text = f"[{mode} {event.phase.value}] {title}: {str(info.failure.message).strip()[:300]}"
+                    result.failures.setdefault(name, []).append(redact(f"{text}\n{info.code_sample}"))
+        elif isinstance(event, events.NonFatalError | events.FatalError):
+            error = getattr(event, "value", None) or getattr(event, "exception", None)
+            result.errors.append(redact(f"{type(event).__name__}: {type(error).__name__}: {error}"[:500]))
+        elif isinstance(event, events.PhaseFinished) and on_event is not None:
+            on_event(f"schemathesis {mode} {event.phase.name.value}: {event.status.value}")
+
+
+def _configure(session: Any, signer: RequestsSigner | None, watch: _TaskWatch) -> None:
+    if signer is not None:
+        session.auth = signer
+    adapter = rate_limit_retries()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.hooks["response"].append(watch)
+
+
+class _TaskWatch:
+    """Sees every answer schemathesis gets: the tasks it creates join the run's clean-up list.
+
+    At most ``OUTSTANDING`` of them stay at once (the oldest is deleted first), so that the run never holds
+    more tasks than the write guard allowed for.
+    """
+
+    OUTSTANDING = 5
+
+    def __init__(self, ctx: LawContext) -> None:
+        self.ctx = ctx
+        self.create_path = ctx.target.list_path
+        self.mine: list[str] = []
+
+    def __call__(self, response: Any, *args: Any, **kwargs: Any) -> Any:
+        request = response.request
+        path = urlsplit(str(request.url)).path
+        if request.method == "POST" and path.endswith(self.create_path) and response.status_code == 201:
+            self._created(response)
+        elif (
+            request.method == "DELETE"
+            and path.startswith(self.create_path + "/")
+            and response.status_code < 300
+        ):
+            task_id = unquote(path[len(self.create_path) + 1 :])
+            self.ctx.created[:] = [c for c in self.ctx.created if c[0] != task_id]
+        return response
+
+    def _created(self, response: Any) -> None:
+        from iotda_contract.conformance.laws_write import usable_id
+
+        try:
+            task_id = response.json().get("export_task_id")
+        except (ValueError, AttributeError):
+            return
+        if not usable_id(self.ctx, task_id):
+            return  # response_schema_conformance reports it; an unusable id is never sent anywhere
+        self.ctx.created.append((task_id, {}))
+        self.ctx.created_log.append((task_id, "schemathesis"))
+        self.mine.append(task_id)
+        outstanding = [t for t in self.mine if any(c[0] == t for c in self.ctx.created)]
+        for old in outstanding[: max(0, len(outstanding) - self.OUTSTANDING)]:
+            self.ctx.target.delete(old)
+            self.ctx.created[:] = [c for c in self.ctx.created if c[0] != old]

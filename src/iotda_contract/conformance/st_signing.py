@@ -1,10 +1,10 @@
-"""AK/SK signing of the requests schemathesis sends, which it has no hook for.
+"""The sessions schemathesis sends through: AK/SK signing, rate-limit retries, a watch on created tasks.
 
 schemathesis 4.32.5 (pinned) sends through a ``requests.Session`` built by
 ``schemathesis.engine.context.make_session`` and takes only static headers or basic auth from its config.
 A signature covers each request's method, path, query, headers and body, so it must be computed on the
-prepared request: :func:`signing_sessions` wraps ``make_session`` for the duration of a run so that every
-session it builds signs with a :class:`RequestsSigner`.
+prepared request: :func:`configured_sessions` wraps ``make_session`` for the duration of a run so that every
+session it builds signs with a :class:`RequestsSigner`, retries 429 answers and reports its answers.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import requests
 import schemathesis.engine.context as engine_context
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from iotda_contract import signing
 
@@ -25,7 +27,7 @@ class RequestsSigner(requests.auth.AuthBase):
     """Sign a ``requests`` request with an access key and secret key (both schemes, as ``AkSkAuth``)."""
 
     def __init__(self, access_key: str, secret_key: str, *, region: str | None = None) -> None:
-        self.access_key, self._secret_key, self.region = access_key, secret_key, region
+        self.access_key, self.secret_key, self.region = access_key, secret_key, region
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         url = urlsplit(request.url or "")
@@ -44,7 +46,7 @@ class RequestsSigner(requests.auth.AuthBase):
             text_headers,
             body,
             access_key=self.access_key,
-            secret_key=self._secret_key,
+            secret_key=self.secret_key,
             now=datetime.now(UTC),
             region=self.region,
         )
@@ -52,17 +54,34 @@ class RequestsSigner(requests.auth.AuthBase):
         return request
 
 
+class CappedRetry(Retry):
+    """urllib3's retry on 429 that honours ``Retry-After`` up to a bound (a backend cannot stall the run)."""
+
+    def get_retry_after(self, response: Any) -> float | None:
+        wait = super().get_retry_after(response)
+        return None if wait is None else min(wait, MAX_RETRY_WAIT)
+
+
+#: The longest wait for one rate-limited schemathesis request, whatever Retry-After asks (seconds).
+MAX_RETRY_WAIT = 30.0
+
+
+def rate_limit_retries() -> HTTPAdapter:
+    """An adapter that waits out 429 answers (``Retry-After``), then gives the last answer back."""
+    retry = CappedRetry(total=6, connect=0, read=0, redirect=0, status_forcelist=(429,),
+                        allowed_methods=None, respect_retry_after_header=True, backoff_factor=0.5,
+                        raise_on_status=False)  # fmt: skip
+    return HTTPAdapter(max_retries=retry)
+
+
 @contextmanager
-def signing_sessions(signer: RequestsSigner | None) -> Iterator[None]:
-    """While the block runs, every session schemathesis builds signs its requests with ``signer``."""
-    if signer is None:
-        yield
-        return
+def configured_sessions(configure: Callable[[requests.Session], None]) -> Iterator[None]:
+    """While the block runs, ``configure`` is applied to every session schemathesis builds."""
     original: Callable[..., requests.Session] = engine_context.make_session
 
     def make_session(*args: Any, **kwargs: Any) -> requests.Session:
         session = original(*args, **kwargs)
-        session.auth = signer
+        configure(session)
         return session
 
     engine_context.make_session = make_session

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import shlex
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 
 from iotda_contract.conformance.contract import KEY_FIELD, PagingContract
-from iotda_contract.conformance.errors import TargetError, UnexpectedResponse
+from iotda_contract.conformance.errors import RateLimited, TargetError, UnexpectedResponse
 from iotda_contract.spec import json_pointer_get
 
 Query = tuple[tuple[str, str], ...]
@@ -109,14 +110,21 @@ class Target:
     auth: httpx.Auth | None = None
     transport: httpx.BaseTransport | None = None
     timeout: float = 30.0
+    #: Rate-limit answers are waited out and the request sent again, at most this many times in a row.
+    max_retries: int = 6
+    #: The longest wait for one retry, whatever ``Retry-After`` asks (seconds).
+    max_retry_wait: float = 30.0
+    sleep: Callable[[float], None] = time.sleep
     requests_sent: int = 0
+    #: Requests sent again after a rate-limit answer.
+    retries: int = 0
     journal: list[Exchange] = field(default_factory=list)
     _cache: dict[tuple[Query, Query], Page] = field(default_factory=dict)
     _client: httpx.Client | None = None
 
     @property
     def list_path(self) -> str:
-        return self.contract.list_op.path.replace("{project_id}", self.project_id)
+        return self.contract.list_op.path.replace("{project_id}", quote(self.project_id, safe=""))
 
     def client(self) -> httpx.Client:
         if self._client is None:
@@ -159,11 +167,21 @@ class Target:
             sent_headers["Content-Type"] = "application/json"
         url = path + ("?" + urlencode(list(query)) if query else "")
         started = time.perf_counter()
-        try:
-            response = self.client().request(method, url, headers=sent_headers, content=body or None)
-        except httpx.HTTPError as err:
-            raise TargetError(f"cannot reach {self.base_url}: {err}") from err
-        self.requests_sent += 1
+        for attempt in range(self.max_retries + 1):
+            try:
+                response = self.client().request(method, url, headers=sent_headers, content=body or None)
+            except httpx.HTTPError as err:
+                raise TargetError(f"cannot reach {self.base_url}: {type(err).__name__}: {err}") from err
+            self.requests_sent += 1
+            if not self.rate_limited(response):
+                break
+            if attempt == self.max_retries:
+                raise RateLimited(
+                    f"the backend kept answering with its rate limit (HTTP {response.status_code}) after "
+                    f"{self.max_retries} retries: it was rate-limited, not judged; try again later"
+                )
+            self.retries += 1
+            self.sleep(self.retry_wait(response, attempt))
         request_headers = tuple(
             (k, v) for k, v in response.request.headers.items() if k.lower() not in ("host", "content-length")
         )
@@ -181,6 +199,33 @@ class Target:
         )
         self.journal.append(exchange)
         return exchange
+
+    def rate_limited(self, response: httpx.Response) -> bool:
+        """A 429, or a 403 carrying one of the platform's rate-limit codes."""
+        if response.status_code == 429:
+            return True
+        if response.status_code != 403 or not self.contract.rate_limit_codes:
+            return False
+        try:
+            code = response.json().get("error_code")
+        except (ValueError, AttributeError):
+            return False
+        return code in self.contract.rate_limit_codes
+
+    def retry_wait(self, response: httpx.Response, attempt: int) -> float:
+        """Seconds to wait: ``Retry-After`` (seconds or an HTTP date) when given, else a doubling backoff."""
+        backoff: float = min(self.max_retry_wait, 0.5 * 2.0**attempt)
+        value = response.headers.get("Retry-After", "").strip()
+        if not value:
+            return backoff
+        try:
+            wait = float(value)
+        except ValueError:
+            try:
+                wait = float(parsedate_to_datetime(value).timestamp() - time.time())
+            except (TypeError, ValueError):
+                return backoff
+        return float(max(0.0, min(self.max_retry_wait, wait)))
 
     def list_raw(
         self, query: Sequence[tuple[str, str]], *, headers: Mapping[str, str] | None = None
@@ -232,13 +277,14 @@ class Target:
         self._cache.clear()
         create = self.contract.operation("CreateExportTask")
         path = (create.path if create else self.contract.list_op.path).replace(
-            "{project_id}", self.project_id
+            "{project_id}", quote(self.project_id, safe="")
         )
         return self.send("POST", path, headers=headers, body=json.dumps(dict(body)).encode())
 
     def delete(self, task_id: str, *, headers: Mapping[str, str] | None = None) -> Exchange:
+        """Delete one task; the id (which came from the backend) is always one percent-encoded segment."""
         self._cache.clear()
-        path = f"{self.list_path}/{task_id}"
+        path = f"{self.list_path}/{quote(task_id, safe='')}"
         return self.send("DELETE", path, headers=headers)
 
     def forget(self) -> None:

@@ -17,6 +17,8 @@ class Walk:
     pages: tuple[Page, ...]
     ended: bool
     stop_reason: str
+    #: True when the walk was cut by ``max_records`` (not the backend's fault: the run's bound).
+    capped: bool = False
 
     @property
     def items(self) -> tuple[dict[str, Any], ...]:
@@ -65,6 +67,7 @@ def walk(
         if page.marker.lower() in seen_markers:
             return Walk(tuple(pages), ended=False, stop_reason=f"marker {page.marker} came back")
         if len(pages) >= max_pages:
-            return Walk(tuple(pages), ended=False, stop_reason=f"no end after {len(pages)} pages")
+            reason = f"no end within --max-records {max_records} ({len(pages)} pages of {limit})"
+            return Walk(tuple(pages), ended=False, stop_reason=reason, capped=True)
         seen_markers.add(page.marker.lower())
         marker = page.marker

@@ -1,0 +1,25 @@
+"""Delete every task a run created, by a law or by schemathesis, and account for each one."""
+
+from __future__ import annotations
+
+from iotda_contract.conformance.context import LawContext
+from iotda_contract.conformance.errors import TargetError
+from iotda_contract.conformance.results import CreatedTask
+
+
+def delete_created(ctx: LawContext) -> list[CreatedTask]:
+    """Delete the tasks still outstanding; one entry per task the run ever created, saying if it is gone."""
+    failures: dict[str, str] = {}
+    for task_id, headers in list(ctx.created):
+        try:
+            answer = ctx.target.delete(task_id, headers=headers or None)
+        except TargetError as err:
+            failures[task_id] = f"not deleted: {err}"
+            continue
+        if answer.status < 300 or answer.status == 404:
+            ctx.created.remove((task_id, headers))
+        else:
+            failures[task_id] = f"not deleted: the delete was answered {answer.status}"
+    outstanding = {task_id for task_id, _ in ctx.created}
+    return [CreatedTask(task_id, by, task_id not in outstanding, failures.get(task_id, ""))
+            for task_id, by in ctx.created_log]  # fmt: skip

@@ -1,0 +1,41 @@
+"""Keep the run's secrets out of everything it writes or prints: tokens, keys, signatures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+#: How a secret is shown instead: an environment variable a replayed command reads, or a plain mark.
+TOKEN_VARIABLE = "$IOTDA_TOKEN"
+AK_VARIABLE = "$IOTDA_AK"
+SK_MARK = "[secret key]"
+_SIGNATURE = re.compile(r"(Signature=)[0-9A-Fa-f]{16,}")
+_QUOTED_HEADER = re.compile(r"'([A-Za-z0-9-]+): ([^']*\$IOTDA_[A-Z]+[^']*)'")
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Replaces every secret of the run, wherever it appears, with a mark or a variable name."""
+
+    secrets: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @classmethod
+    def of(cls, *, token: str | None = None, ak: str | None = None, sk: str | None = None,
+           others: Iterable[str] = ()) -> Redactor:  # fmt: skip
+        pairs = [(token, TOKEN_VARIABLE), (sk, SK_MARK), (ak, AK_VARIABLE)]
+        pairs += [(other, "[secret]") for other in others]
+        # longest first, so that a secret containing another is replaced whole
+        kept = sorted(((s, m) for s, m in pairs if s and len(s) >= 4), key=lambda p: -len(p[0]))
+        return cls(tuple(kept))
+
+    def __call__(self, text: str) -> str:
+        for secret, mark in self.secrets:
+            text = text.replace(secret, mark)
+        text = _SIGNATURE.sub(r"\1[signature]", text)
+        # a variable inside single quotes is not expanded by a shell: double-quote those headers
+        return _QUOTED_HEADER.sub(lambda m: f'"{m.group(1)}: {m.group(2)}"', text)
+
+
+#: Redacts signatures only (no secret was given).
+PLAIN = Redactor()

@@ -1,0 +1,1 @@
+"""Independent backends of the IoTDA export-task API, written from the platform's description alone."""
