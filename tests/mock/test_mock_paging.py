@@ -88,8 +88,10 @@ def test_each_page_level_fault_deviates_from_the_contract() -> None:
         "server-error-at-max-offset",
         "unstable-under-insert",
     }
+    # a page within the list, the last page (IDS[2..0]) and an empty page (nothing below IDS[0])
+    queries = (_q(), _q(marker=IDS[3], offset=0), _q(marker=IDS[0]))
     for fault in sorted(page_level):
-        assert faulty_page(IDS, _q(), frozenset({fault})) != page(IDS, _q()), fault
+        assert any(faulty_page(IDS, q, frozenset({fault})) != page(IDS, q) for q in queries), fault
 
 
 def test_marker_inclusive_repeats_the_marker_record() -> None:
@@ -106,7 +108,39 @@ def test_offset_before_marker_counts_from_the_top() -> None:
 def test_count_faults() -> None:
     assert faulty_page(IDS, _q(), frozenset({"count-per-page"})).count == 5
     assert faulty_page(IDS, _q(), frozenset({"count-after-marker"})).count == 20
+    assert faulty_page(IDS, _q(), frozenset({"count-after-offset"})).count == 28
     assert page(IDS, _q()).count == 30
+
+
+#: Three seconds of three records each: record ids are 4 bytes of seconds, then a counter.
+TIED = [f"{second:08x}{counter:016x}" for second in (7, 8, 9) for counter in range(3)]
+
+
+def test_marker_by_create_time_skips_and_repeats_ties() -> None:
+    marker = TIED[7]  # the second record of second 9, counting from the newest
+    assert page(TIED, _q(marker=marker, offset=0)).ids == TIED[2:7][::-1]
+    strict = faulty_page(TIED, _q(marker=marker, offset=0), frozenset({"marker-by-create-time"}))
+    assert strict.ids == TIED[1:6][::-1]  # TIED[6], created in the marker's second, is skipped
+    inclusive = faulty_page(TIED, _q(marker=marker, offset=0), frozenset({"marker-by-create-time-inclusive"}))
+    assert inclusive.ids == TIED[4:9][::-1]  # the marker's record and the one above it come back
+    top = faulty_page(TIED, _q(marker=TOP, offset=0), frozenset({"marker-by-create-time-inclusive"}))
+    assert top == page(TIED, _q(marker=TOP, offset=0))
+
+
+def test_marker_faults_at_the_end_of_the_list() -> None:
+    last = faulty_page(IDS, _q(marker=IDS[3], offset=0), frozenset({"no-marker-on-last-page"}))
+    assert last.ids == IDS[:3][::-1]
+    assert last.marker is None
+    inner = faulty_page(IDS, _q(marker=IDS[4], offset=0, limit=3), frozenset({"no-marker-on-last-page"}))
+    assert inner.marker == IDS[1]
+    empty = faulty_page(IDS, _q(marker=IDS[0]), frozenset({"marker-on-empty-page"}))
+    assert (empty.ids, empty.marker) == ([], IDS[0])
+
+
+def test_limit_before_offset_skips_into_the_page() -> None:
+    result = faulty_page(IDS, _q(offset=2, limit=5), frozenset({"limit-before-offset"}))
+    assert result.ids == page(IDS, _q(offset=0, limit=5)).ids[2:]
+    assert faulty_page(IDS, _q(offset=5, limit=5), frozenset({"limit-before-offset"})).ids == []
 
 
 def test_unstable_under_insert_shifts_after_an_insert() -> None:

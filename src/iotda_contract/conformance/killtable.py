@@ -28,6 +28,12 @@ EXPECTED: dict[str, str] = {
     "error-body-nonstandard": "reject-invalid",
     "server-error-at-max-offset": "accept-valid",
     "unstable-under-insert": "walk-stable-under-insert",
+    "marker-by-create-time": "walk-complete",
+    "marker-by-create-time-inclusive": "walk-complete",
+    "marker-on-empty-page": "newest-first",
+    "no-marker-on-last-page": "walk-complete",
+    "limit-before-offset": "offset-skips",
+    "count-after-offset": "count-stable",
 }
 
 

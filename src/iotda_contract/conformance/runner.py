@@ -33,8 +33,10 @@ from iotda_contract.spec import SpecError, pattern_regex
 #: Tasks a run may hold at once: the laws create at most four at a time, schemathesis' creates are
 #: deleted once this many are outstanding. The write guard leaves this much room under the platform's cap.
 WRITE_HEADROOM = 10
-#: With no --max-records, walks may visit what the first page's page.count needs plus this slack.
+#: With no --max-records, walks may visit what the first page's page.count needs plus this slack, and at
+#: least RECORD_FLOOR (a backend whose count is wrong must not shorten the walks that show it).
 RECORD_SLACK = 60
+RECORD_FLOOR = 1000
 #: The most records a walk visits unless --max-records says more.
 MAX_RECORDS_CAP = 10_000
 
@@ -194,7 +196,8 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
         if records == 0 and not options.allow_writes:
             raise UsageError(NO_RECORDS)
         guard_writes(options, contract, records)
-        ctx.max_records = options.max_records or min(MAX_RECORDS_CAP, max(records, 0) + RECORD_SLACK)
+        needed = max(RECORD_FLOOR, records + RECORD_SLACK)
+        ctx.max_records = options.max_records or min(MAX_RECORDS_CAP, needed)
         result.max_records = ctx.max_records
         console.print(f"seed {seed} (replay with --seed {seed}); profile {options.profile}; "
                       f"{max(records, 0)} records; walks visit at most {ctx.max_records}")  # fmt: skip

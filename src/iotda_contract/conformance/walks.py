@@ -66,7 +66,7 @@ def walk(
             return Walk(tuple(pages), ended=False, stop_reason="a non-empty page carried no marker")
         if page.marker.lower() in seen_markers:
             return Walk(tuple(pages), ended=False, stop_reason=f"marker {page.marker} came back")
-        if len(pages) >= max_pages:
+        if len(pages) >= max_pages or sum(len(p) for p in pages) > max_records:
             reason = f"no end within --max-records {max_records} ({len(pages)} pages of {limit})"
             return Walk(tuple(pages), ended=False, stop_reason=reason, capped=True)
         seen_markers.add(page.marker.lower())

@@ -21,6 +21,21 @@ FAULTS: dict[str, str] = {
     "server-error-at-max-offset": "offset equal to the spec's maximum answers 500",
     "unstable-under-insert": "a marker resumes at the position it was issued at (a positional cursor), "
     "so records created between pages shift the next page",
+    # The faults below each come from a public issue thread (docs/mock.md lists more than one per fault).
+    "marker-by-create-time": "a marker is resolved to its create_time (to the second) and the next page "
+    "takes the records created strictly before it, so records sharing that second are skipped "
+    "(ogx-ai/ogx#6199)",
+    "marker-by-create-time-inclusive": "a marker is resolved to its create_time (to the second) and the next "
+    "page takes the records created in or before it, so the marker's record and its ties come back "
+    "(nensii21/devlink#1103)",
+    "marker-on-empty-page": "an empty page still carries page.marker: the marker it was asked with "
+    "(Glitchedpixel-io/media-api#66)",
+    "no-marker-on-last-page": "the page that reaches the end of the list carries no page.marker, though it "
+    "holds records (Azure/data-api-builder#2121)",
+    "limit-before-offset": "limit is applied before offset: a page is the limit records below the marker "
+    "with the first offset of them dropped (levelgraph/levelgraph#79)",
+    "count-after-offset": "page.count is counted with the offset applied: the matching records minus offset "
+    "(go-mgo/mgo#421)",
 }
 
 

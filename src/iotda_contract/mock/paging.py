@@ -85,6 +85,23 @@ def page(ids: Sequence[str], query: PageQuery) -> Page:
     return Page(ids=chosen, count=found.total, marker=found.marker, start=found.start, stop=found.stop)
 
 
+#: Hex digits of a record id's leading timestamp (4 bytes of seconds, like a MongoDB ObjectId).
+_SECOND_DIGITS = 8
+
+
+def _second_of(marker: str) -> str:
+    """The smallest record id of the second ``marker`` was created in (its create_time to the second)."""
+    return marker[:_SECOND_DIGITS].ljust(len(marker), "0")
+
+
+def _after_second(ids: Sequence[str], marker: str) -> int:
+    """How many ids were created in or before the second of ``marker`` (create_time <= the marker's)."""
+    second = int(marker[:_SECOND_DIGITS], 16)
+    if second >= 16**_SECOND_DIGITS - 1:
+        return len(ids)
+    return _below(ids, f"{second + 1:0{_SECOND_DIGITS}x}".ljust(len(marker), "0"))
+
+
 @dataclass
 class PositionalCursors:
     """The ``unstable-under-insert`` fault's memory: marker -> position in the list when issued."""
@@ -112,7 +129,12 @@ def faulty_page(
     n = len(ids)
     offset = 0 if "offset-ignored" in faults else query.offset
     limit = query.limit + 1 if "limit-off-by-one" in faults else query.limit
-    below = _below(ids, query.marker, inclusive="marker-inclusive" in faults)
+    if "marker-by-create-time" in faults:
+        below = _below(ids, _second_of(query.marker))
+    elif "marker-by-create-time-inclusive" in faults:
+        below = _after_second(ids, query.marker)
+    else:
+        below = _below(ids, query.marker, inclusive="marker-inclusive" in faults)
     if "skip-at-boundary" in faults and query.marker_given:
         below -= 1
     if "unstable-under-insert" in faults and cursors is not None and query.marker_given:
@@ -122,8 +144,10 @@ def faulty_page(
     end = min(below, n - offset) if "offset-before-marker" in faults else below - offset
     chosen: list[str] = []
     start = stop = 0
-    if end > 0 and limit > 0:
-        start, stop = max(0, end - limit), end
+    # limit-before-offset: the limit records below the marker are cut first, then offset skips into them
+    first = below if "limit-before-offset" in faults else end
+    if end > 0 and limit > 0 and max(0, first - limit) < end:
+        start, stop = max(0, first - limit), end
         chosen = list(ids[start:stop])
         chosen.reverse()
     if "unstable-under-insert" in faults and cursors is not None and chosen:
@@ -136,7 +160,13 @@ def faulty_page(
         count = len(chosen)
     elif "count-after-marker" in faults:
         count = max(0, below)
+    elif "count-after-offset" in faults:
+        count = max(0, n - query.offset)
     marker = None
     if chosen:
         marker = chosen[0] if "marker-first-record" in faults else chosen[-1]
+        if "no-marker-on-last-page" in faults and start == 0:
+            marker = None
+    elif "marker-on-empty-page" in faults:
+        marker = query.marker
     return Page(ids=chosen, count=count, marker=marker, start=start, stop=stop, ascending=ascending)

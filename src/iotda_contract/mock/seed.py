@@ -17,6 +17,10 @@ BATCH_TASKS = 5
 START_MS = 1_704_067_200_000
 #: The largest gap between two seeded tasks' create_time.
 MAX_GAP_MS = 60_000
+#: The chance that a seeded task is created in the same millisecond as the one before it (tasks
+#: created together), so that a seed holds groups of tasks sharing one create_time: the contract
+#: orders by record id, and a backend that pages by create_time must meet ties.
+TIE_CHANCE = 0.25
 
 
 def seed_tasks(
@@ -31,9 +35,12 @@ def seed_tasks(
     ``resource_type`` and ``export_format`` come from the spec's enums.
 
     The first task is Failed in the default instance, the second Success in ``instance-2``, the
-    newest of each instance is a frozen Processing snapshot, the rest are Success or Failed.
+    newest of each instance is a frozen Processing snapshot, the rest are Success or Failed. About
+    a quarter of the tasks share the create_time of the task before them (:data:`TIE_CHANCE`).
     """
     rng = random.Random(seed)
+    # A stream of its own, so that the ties leave every other drawn value as it was without them.
+    ties = random.Random(f"ties-{seed}")
     batch_ids = [f"{rng.getrandbits(96):024x}" for _ in range(BATCH_TASKS)]
     instances = [rng.choice(INSTANCES) for _ in range(count)]
     if count > 0:
@@ -45,7 +52,9 @@ def seed_tasks(
     ids = RecordIds()
     now = START_MS
     for index, instance in enumerate(instances):
-        now += rng.randint(1, MAX_GAP_MS)
+        gap = rng.randint(1, MAX_GAP_MS)
+        if index == 0 or ties.random() >= TIE_CHANCE:
+            now += gap
         record_id = ids.next(now)
         app_id = rng.choice(APPS)
         app_type = "APP" if app_id is not None else rng.choice(("GLOBAL", "APP"))
