@@ -16,8 +16,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from backends.harness import serve
+
 from iotda_contract.cli import main
 from iotda_contract.mock.settings import Settings
 from iotda_contract.mock.testing import AUTH_HEADERS, serve_in_thread

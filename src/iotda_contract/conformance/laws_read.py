@@ -351,6 +351,8 @@ def accept_valid(ctx: LawContext, data: DataObject) -> None:
             ids = ctx.responsible(_schema_holds(body), "response")
             ctx.deviate(ids, f"the answer breaks the contract's response schema at {broken}", page)
         _check_end_time(ctx, page)
+        if page.marker is not None and page.marker != page.marker.lower():
+            ctx.deviate("record-id-lowercase", f"page.marker {page.marker} is not in lower case", page)
 
 
 def _schema_holds(body: Any) -> Callable[[PagingContract], bool]:
