@@ -59,6 +59,13 @@ from .common import CountingServer
 ROUTE = re.compile(r"^/v5/iot/([^/]+)/export-tasks(?:/([^/]+))?$")
 KNOWN_QUERY = ("limit", "marker", "offset", "resource_type", "resource_condition", "app_type", "app_id")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+
+def _stamp(epoch: float) -> str:
+    """The description's time format, ``yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`` in UTC."""
+    return time.strftime(TIME_FORMAT, time.gmtime(epoch)) + f".{int(epoch * 1000) % 1000:03d}Z"
+
+
 TASK_LIMIT = 50
 UNFINISHED_LIMIT = 5
 
@@ -501,8 +508,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def _stamp(epoch: float) -> str:
-    """The description's time format, ``yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`` in UTC."""
-    return time.strftime(TIME_FORMAT, time.gmtime(epoch)) + f".{int(epoch * 1000) % 1000:03d}Z"

@@ -18,7 +18,7 @@ from .harness import Backend, serve
 
 BACKENDS = ("alpha", "beta")
 HEX24 = re.compile(r"[0-9a-fA-F]{24}")
-TIME = re.compile(r"\d{8}T\d{6}Z")
+TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
 ROOT = Path(__file__).resolve().parents[2]
 TASK_ID = "61b7ed6a66a1a5f5d5e26c8f"
 
