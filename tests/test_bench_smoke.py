@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import check_timing, cpuload, report, scenarios, stats, workload, wrk  # noqa: E402
+from bench import check_timing, cpuload, hostile, report, scenarios, stats, workload, wrk  # noqa: E402
 from bench.probe import Reply  # noqa: E402
 from bench.run import parse_args, records_label  # noqa: E402
 
@@ -320,3 +320,16 @@ def test_foreign_load_gives_shares_between_zero_and_one():
     share = sampler.stop()
     assert 0.0 <= share.foreign <= 1.0
     assert 0.0 <= share.own <= 1.0
+
+
+def test_hostile_request_is_the_attack_runs_and_p99_is_the_99th_percentile():
+    request = hostile.hostile_request("127.0.0.1:1")
+    head = request.decode().split("\r\n")
+    authorization = next(line for line in head if line.startswith("Authorization: "))
+    # the request line and the empty end aside: Host, X-Sdk-Date, Connection, the headers, Authorization
+    assert len(head) - 3 == 3 + hostile.HOSTILE_HEADERS + 1
+    assert authorization.count(";") == hostile.HOSTILE_HEADERS + 1
+    assert 450_000 < len(request) < 550_000
+    assert hostile.p99([float(i) for i in range(1, 101)]) == 100.0
+    assert hostile.p99([float(i) for i in range(1, 1001)]) == 991.0
+    assert parse_args(["--skip-hostile"]).skip_hostile

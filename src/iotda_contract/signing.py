@@ -226,14 +226,34 @@ def sign_request(
 
 
 def _lower_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
-    lowered: dict[str, str] = {}
+    return _index_headers(items)[0]
+
+
+def _index_headers(items: Iterable[tuple[str, str]]) -> tuple[dict[str, str], frozenset[str]]:
+    """(lower-case name -> value, the names given more than once), in one pass over ``items``.
+
+    A repeated name's distinct values are joined with ``,`` (a value equal to what is already there adds
+    nothing); they are gathered in lists and joined once, so a header repeated n times costs O(n), not the
+    O(n^2) of growing one string.
+    """
+    parts: dict[str, list[str]] = {}
+    lengths: dict[str, int] = {}
+    repeated: set[str] = set()
     for name, value in items:
         key = name.lower()
-        if key in lowered and lowered[key] != value:
-            lowered[key] = lowered[key] + "," + value
-        else:
-            lowered[key] = value
-    return lowered
+        found = parts.get(key)
+        if found is None:
+            parts[key] = [value]
+            lengths[key] = len(value)
+            continue
+        repeated.add(key)
+        # equal to the joined text so far? (its length is known, so the join is rarely needed)
+        if lengths[key] == len(value) and ",".join(found) == value:
+            continue
+        found.append(value)
+        lengths[key] += 1 + len(value)
+    lowered = {key: values[0] if len(values) == 1 else ",".join(values) for key, values in parts.items()}
+    return lowered, frozenset(repeated)
 
 
 def _body_hash(lowered: Mapping[str, str], body: bytes, *, allow_unsigned_payload: bool) -> str:
@@ -319,8 +339,9 @@ def verify_request(
     ``Authorization`` (AK/SK, either scheme) is checked first, else ``X-Auth-Token``.
     Raises :class:`AuthMissing`, :class:`SignatureError` or :class:`TokenError`.
     """
-    items = list(headers.items())
-    lowered = _lower_headers((name, _wire_text(value)) for name, value in items)
+    # Linear in the request's size: the headers are read once into a dict (and the set of repeated
+    # names), and nothing below scans them again per signed header.
+    lowered, repeated = _index_headers((name, _wire_text(value)) for name, value in headers.items())
     authorization = lowered.get("authorization")
     if authorization is None:
         token = lowered.get(TOKEN_HEADER.lower())
@@ -332,6 +353,10 @@ def verify_request(
         return Principal(credential.access_key, credential.projects)
 
     parsed = parse_authorization(authorization)
+    # The cheapest refusal first: an unknown access key costs one lookup, whatever the request holds.
+    credential = credentials.by_access_key(parsed.access_key)
+    if credential is None or credential.secret_key is None:
+        raise SignatureError("unknown access key")
     date = lowered.get("x-sdk-date")
     if date is None:
         raise SignatureError("X-Sdk-Date is missing")
@@ -350,7 +375,7 @@ def verify_request(
     for name in parsed.signed_headers:
         if name not in lowered:
             raise SignatureError(f"signed header {name} is not in the request")
-        if sum(1 for n, _ in items if n.lower() == name) > 1:
+        if name in repeated:
             raise SignatureError(f"signed header {name} appears more than once")
     if parsed.scope is not None:
         scope_date, _, scope_service = parsed.scope.split("/")
@@ -359,9 +384,6 @@ def verify_request(
         if scope_service != service:
             raise SignatureError(f"the credential scope's service is not {service!r}")
 
-    credential = credentials.by_access_key(parsed.access_key)
-    if credential is None or credential.secret_key is None:
-        raise SignatureError("unknown access key")
     body_hash = _body_hash(lowered, body, allow_unsigned_payload=allow_unsigned_payload)
     canonical = canonical_request(
         method, raw_path, parse_query(raw_query), lowered, parsed.signed_headers, body_hash

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 
 from iotda_contract import spec
 from iotda_contract.mock.faults import FAULTS, UnknownFault
 from iotda_contract.mock.settings import AUTH_MODES, Settings
+from iotda_contract.mock.store import StorageError
 
 NAME = "serve"
 HELP = "run the reference mock of the export-task API (SQLite-backed, spec-driven, with faults)"
@@ -79,6 +81,79 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--spec", default=str(spec.DEFAULT_SPEC_PATH), help="OpenAPI document (default: the bundled one)"
     )
+    limits = parser.add_argument_group("limits", "what one client may cost the others (docs/mock.md, Limits)")
+    limits.add_argument(
+        "--max-connections",
+        type=_positive_int,
+        default=defaults.max_connections,
+        metavar="N",
+        help="connections served at once; one more gets 503 IOTDA.000503 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-headers",
+        type=_positive_int,
+        default=defaults.max_headers,
+        metavar="N",
+        help="header fields in a request; more get 431 IOTDA.000431 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-header-bytes",
+        type=_positive_int,
+        default=defaults.max_header_bytes,
+        metavar="BYTES",
+        help="bytes of a request head (request line and headers), cut off while read; more get "
+        "431 IOTDA.000431 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-query-bytes",
+        type=_positive_int,
+        default=defaults.max_query_bytes,
+        metavar="BYTES",
+        help="bytes of the query string; more get 400 IOTDA.000008 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-body-bytes",
+        type=_positive_int,
+        default=defaults.max_body_bytes,
+        metavar="BYTES",
+        help="bytes of a request body; more get 413 IOTDA.000413 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--head-timeout",
+        type=_positive_float,
+        default=defaults.head_timeout,
+        metavar="SECONDS",
+        help="time for a request head to arrive (from the connection's opening or the previous request); "
+        "then 408 IOTDA.000408 and the connection is closed (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--body-timeout",
+        type=_positive_float,
+        default=defaults.body_timeout,
+        metavar="SECONDS",
+        help="time for a request body to arrive after its head; then 408 IOTDA.000408 and the connection "
+        "is closed (default: %(default)s)",
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text}")
+    return value
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -96,6 +171,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
         credentials=args.credentials,
         faults=tuple(args.fault),
         spec_path=args.spec,
+        max_connections=args.max_connections,
+        max_headers=args.max_headers,
+        max_header_bytes=args.max_header_bytes,
+        max_query_bytes=args.max_query_bytes,
+        max_body_bytes=args.max_body_bytes,
+        head_timeout=args.head_timeout,
+        body_timeout=args.body_timeout,
     )
 
 
@@ -113,6 +195,12 @@ def run(args: argparse.Namespace) -> int:
         return serve(settings_from(args))
     except KeyboardInterrupt:
         return 0
+    except StorageError as err:  # one line: the file and why (docs/mock.md, Limits)
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as err:  # after start-up checks, e.g. a full disk while seeding
+        print(f"error: the database {args.db}: {err}", file=sys.stderr)
+        return 2
     except (OSError, ValueError, RuntimeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -71,6 +71,26 @@ class MockApp:
             await self._http(scope, receive, send)
         elif kind == "lifespan":
             await _lifespan(receive, send)
+        elif kind == "websocket":
+            await self._refuse_websocket(scope, receive, send)
+        # Any other scope type names a protocol the mock does not speak, and ASGI gives it no way to
+        # answer one: it is left unanswered (the mock's own server never sends one).
+
+    async def _refuse_websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket handshake (from a server that upgrades; the mock's own refuses upgrades itself):
+        400 ``IOTDA.000008`` in the API's format where the server can send an HTTP answer, else closed."""
+        message = await receive()
+        if message["type"] != "websocket.connect":
+            return
+        if "websocket.http.response" not in scope.get("extensions", {}):
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        error = errors.MalformedRequest("Invalid input. WebSocket upgrades are not supported.")
+        payload = self._error_body(error)
+        request_id = f"{self._prefix}{next(self._counter):016x}".encode()
+        headers = [_JSON, (b"content-length", str(len(payload)).encode()), (b"x-request-id", request_id)]
+        await send({"type": "websocket.http.response.start", "status": error.status, "headers": headers})
+        await send({"type": "websocket.http.response.body", "body": payload})
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = f"{self._prefix}{next(self._counter):016x}".encode()
@@ -94,6 +114,8 @@ class MockApp:
             status, payload = error.status, self._error_body(error)
             if isinstance(error, errors.MethodNotAllowed):
                 extra.append((b"allow", ", ".join(error.allowed).encode()))
+            elif isinstance(error, errors.PayloadTooLarge):  # the rest of the body is not read
+                extra.append((b"connection", b"close"))
         except Exception:  # a defect of the mock: still answer in the API's format
             _log.exception("unexpected error")
             defect = errors.InjectedServerError("Internal server error.")
@@ -128,8 +150,8 @@ class MockApp:
                 raise errors.MalformedRequest()
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
-                raise errors.MalformedRequest()
+            if size > self.max_body_bytes:  # the mock's protocol refuses it first; other servers may not
+                raise errors.PayloadTooLarge(f"The request body is longer than {self.max_body_bytes} bytes.")
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)

@@ -54,10 +54,16 @@ class VerifyingAuthenticator(Authenticator):
         project_id: str,
     ) -> None:
         signing = self._signing
-        mapping: dict[str, str] = {}
+        # One pass, one dict: a repeated header is joined once (joining as it comes is quadratic).
+        values: dict[bytes, list[bytes]] = {}
         for raw_name, raw_value in headers:
-            name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
-            mapping[name] = f"{mapping[name]},{value}" if name in mapping else value
+            key = raw_name.lower()
+            found = values.get(key)
+            if found is None:
+                values[key] = [raw_value]
+            else:
+                found.append(raw_value)
+        mapping = {key.decode("latin-1"): b",".join(parts).decode("latin-1") for key, parts in values.items()}
         try:
             principal = signing.verify_request(
                 method,

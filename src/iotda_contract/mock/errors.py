@@ -13,7 +13,13 @@ ApiError
 │   └── TooManyUnfinished   IOTDA.000021  a create beyond --max-unfinished Processing tasks
 ├── NotFound (404)          IOTDA.000404  an unknown export task id or an unknown path
 ├── MethodNotAllowed (405)  IOTDA.000405  a method the path does not serve
-└── InjectedServerError (500) IOTDA.000500  only from the `server-error-at-max-offset` fault
+├── RequestTimeout (408)    IOTDA.000408  a request head or body not received within its timeout
+├── PayloadTooLarge (413)   IOTDA.000413  a body over --max-body-bytes
+├── HeadersTooLarge (431)   IOTDA.000431  over --max-headers fields or --max-header-bytes of head
+├── InjectedServerError (500) IOTDA.000500  only from the `server-error-at-max-offset` fault
+└── ServiceUnavailable (503) IOTDA.000503  a connection beyond --max-connections
+
+The 408, 413, 431 and 503 codes are the mock's own (docs/decisions.md): the platform lists none.
 """
 
 from __future__ import annotations
@@ -111,7 +117,31 @@ class MethodNotAllowed(ApiError):
         super().__init__()
 
 
+class RequestTimeout(ApiError):
+    status = 408
+    code = "IOTDA.000408"
+    message = "The request was not received in time."
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    code = "IOTDA.000413"
+    message = "The request body is too large."
+
+
+class HeadersTooLarge(ApiError):
+    status = 431
+    code = "IOTDA.000431"
+    message = "The request headers are too large."
+
+
 class InjectedServerError(ApiError):
     status = 500
     code = "IOTDA.000500"
     message = "Internal server error (injected by the server-error-at-max-offset fault)."
+
+
+class ServiceUnavailable(ApiError):
+    status = 503
+    code = "IOTDA.000503"
+    message = "Too many connections. Retry later."

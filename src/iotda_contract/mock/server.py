@@ -104,11 +104,12 @@ def url_of(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def uvicorn_config(app: MockApp) -> Any:
-    """uvicorn's configuration for the mock: uvloop and httptools when installed, no access log."""
+def uvicorn_config(app: MockApp, settings: Settings | None = None) -> Any:
+    """uvicorn's configuration for the mock: uvloop, the mock's httptools protocol under the limits of
+    ``settings`` (default: the CLI's), no WebSocket, no access log."""
     import uvicorn
 
-    from iotda_contract.mock.protocol import MockHttpProtocol
+    from iotda_contract.mock.protocol import protocol_class
 
     return uvicorn.Config(
         app,
@@ -116,10 +117,31 @@ def uvicorn_config(app: MockApp) -> Any:
         access_log=False,
         log_level="warning",
         loop="auto",
-        http=MockHttpProtocol,
+        http=protocol_class(settings or Settings()),
+        # The mock serves no WebSocket: the protocol answers an upgrade with 400 in the API's format.
+        ws="none",
         server_header=False,
         date_header=False,
     )
+
+
+def raise_open_files_limit(wanted: int = 65536) -> int:
+    """Raise this process's soft limit of open files towards its hard limit (at most ``wanted``), so that
+    a burst of connections beyond ``--max-connections`` is answered 503 instead of failing to be
+    accepted; the limit now in force."""
+    try:
+        import resource
+    except ImportError:  # not a POSIX system
+        return 0
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            return int(soft)
+        return target
+    return int(soft)
 
 
 def serve(settings: Settings) -> int:
@@ -141,7 +163,8 @@ def serve(settings: Settings) -> int:
             file=sys.stderr,
             flush=True,
         )
-    server = uvicorn.Server(uvicorn_config(app))
+    raise_open_files_limit()
+    server = uvicorn.Server(uvicorn_config(app, settings))
     try:
         server.run(sockets=[sock])
     finally:

@@ -32,5 +32,21 @@ class Settings:
     credentials: str | None = None
     faults: tuple[str, ...] = ()
     spec_path: str = str(DEFAULT_SPEC_PATH)
-    #: Largest request body read, in bytes; a larger body is refused with 400 IOTDA.000008.
+    # -- limits (docs/mock.md, "Limits"): what one client may cost everyone else -------------------
+    #: Connections served at once; one more gets 503 IOTDA.000503 and is closed.
+    max_connections: int = 256
+    #: Header fields in one request; more get 431 IOTDA.000431.
+    max_headers: int = 100
+    #: Bytes of a request head (request line, header lines, line ends); more get 431 IOTDA.000431
+    #: (400 IOTDA.000008 when the request line alone is too long), cut off while being read.
+    max_header_bytes: int = 16 * 1024
+    #: Bytes of the query string (as sent, percent-escaped); more get 400 IOTDA.000008.
+    max_query_bytes: int = 8 * 1024
+    #: Bytes of a request body (declared or received); more get 413 IOTDA.000413.
     max_body_bytes: int = 64 * 1024
+    #: Seconds for a request head to arrive, counted from the connection's opening or the end of the
+    #: previous request; then 408 IOTDA.000408 (or, with nothing of a request received, the connection
+    #: is closed).
+    head_timeout: float = 10.0
+    #: Seconds for a request body to arrive, counted from the end of its head; then 408 IOTDA.000408.
+    body_timeout: float = 30.0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -60,6 +63,76 @@ def _keys(task: Task) -> tuple[FilterKey, ...]:
     return ((p, i, ALL, ALL), (p, i, app, ALL), (p, i, ALL, task_key), (p, i, app, task_key))
 
 
+class StorageError(Exception):
+    """The ``--db`` file cannot be used; the message is one line, naming the file and why."""
+
+
+#: SQLite's words -> what they mean for the file, in the one-line message of a StorageError.
+_SQLITE_REASONS = (
+    ("file is not a database", "is not a SQLite database"),
+    ("malformed", "is corrupt (database disk image is malformed)"),
+    ("readonly", "is read-only"),
+    ("locked", "is locked by another process"),
+    ("disk i/o error", "cannot be read or written (disk I/O error)"),
+    ("unable to open", "cannot be opened"),
+)
+
+
+def _storage_error(path: str, err: sqlite3.Error) -> StorageError:
+    text = str(err)
+    for words, meaning in _SQLITE_REASONS:
+        if words in text.lower():
+            return StorageError(f"the database {path} {meaning}")
+    return StorageError(f"the database {path} cannot be used: {text}")
+
+
+def lock_path(path: str | Path) -> Path:
+    """The sidecar file a store locks (``flock``) while it uses ``path``: ``<db>.lock``."""
+    return Path(f"{path}.lock")
+
+
+def _check_path(path: Path) -> None:
+    """Refuse, with a clear reason, what SQLite would only call "unable to open database file"."""
+    folder = path.parent
+    if path.is_dir():
+        raise StorageError(f"the database {path} is a directory")
+    if not folder.exists():
+        raise StorageError(f"the database {path} cannot be created: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise StorageError(f"the database {path} cannot be created: {folder} is not a folder")
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise StorageError(f"the database {path} cannot be read (permission denied)")
+        if not os.access(path, os.W_OK):
+            raise StorageError(f"the database {path} is read-only")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StorageError(
+            f"the database {path} cannot be used: its folder is not writable (for SQLite's -wal, -shm files)"
+        )
+
+
+def _lock(path: Path) -> int:
+    """Take the exclusive lock of ``path`` (its ``.lock`` file, holding the owner's pid); its descriptor."""
+    sidecar = lock_path(path)
+    try:
+        fd = os.open(sidecar, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as err:
+        raise StorageError(f"cannot create the lock file {sidecar}: {err.strerror}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:
+        owner = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        os.close(fd)
+        if err.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            who = f"another mock (pid {owner})" if owner.isdigit() else "another mock"
+            message = f"the database {path} is in use by {who}; give each mock its own --db"
+            raise StorageError(message) from None
+        raise StorageError(f"cannot lock {sidecar}: {err.strerror}") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
+
+
 @dataclass
 class Limits:
     """The platform's create rules; 0 means no limit."""
@@ -100,22 +173,74 @@ class Store:
         self.path = str(path)
         self.limits = limits or Limits()
         self.clock = clock
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        if self.path != ":memory:":
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        self._db.execute(_INDEX)
         self._lists: dict[FilterKey, IdIndex] = {}
         self._unfinished: dict[Scope, _Unfinished] = {}
         self._ids = RecordIds()
-        self._load()
+        self._lock_fd: int | None = None
+        if self.path == ":memory:":
+            self._db = self._open()
+            self._load()
+            return
+        file = Path(self.path)
+        _check_path(file)
+        self._lock_fd = _lock(file)  # a second mock on the same file stops here
+        try:
+            self._db = self._open()
+            try:
+                self._probe_write()
+                self._check_index(self._load())
+            except BaseException:
+                self._db.close()
+                raise
+        except sqlite3.Error as err:
+            self._unlock()
+            raise _storage_error(self.path, err) from None
+        except BaseException:
+            self._unlock()
+            raise
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            if self.path != ":memory:":
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            db.execute(_INDEX)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _probe_write(self) -> None:
+        """Fail at start-up, not at the first create, when the file cannot take a write."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("CREATE TABLE iotda_write_probe (x)")
+        finally:
+            db.execute("ROLLBACK")
+
+    def _check_index(self, rows: int) -> None:
+        """Loading reads every page of the table; this reads every page of the unique index (a few
+        milliseconds at 1M tasks), so a corrupt or truncated file fails here rather than at a create."""
+        query = "SELECT COUNT(*) FROM export_tasks INDEXED BY export_tasks_by_id"
+        listed = self._db.execute(query).fetchone()[0]
+        if listed != rows:
+            raise sqlite3.DatabaseError("database disk image is malformed (its index and table disagree)")
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the flock
+            self._lock_fd = None
 
     # -- loading ---------------------------------------------------------------------------
 
-    def _load(self) -> None:
+    def _load(self) -> int:
+        """Read every task's ids and filter columns into the indexes; the number of tasks."""
         now = self.now_ms()
         last = None
+        count = 0
         rows = self._db.execute(
             "SELECT record_id, project_id, instance_id, app_id, task_id, status, end_ms, live"
             " FROM export_tasks ORDER BY record_id"
@@ -138,8 +263,10 @@ class Store:
             if (end_ms is None and status == "Processing") or (live and end_ms is not None and end_ms > now):
                 self._unfinished.setdefault((project, instance), _Unfinished()).ends[record_id] = end_ms
             last = record_id
+            count += 1
         self._lists = {key: IdIndex.from_sorted(ids) for key, ids in lists.items()}
         self._ids = RecordIds(last)
+        return count
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -347,3 +474,4 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+        self._unlock()

@@ -36,12 +36,16 @@ AUTH_HEADERS = {"X-Auth-Token": "test-token"}
 
 
 @contextmanager
-def serve_app(app: MockApp, host: str = "127.0.0.1", timeout: float = 10.0) -> Iterator[str]:
-    """Serve an already built app with uvicorn in a background thread; yields the base URL."""
+def serve_app(
+    app: MockApp, host: str = "127.0.0.1", timeout: float = 10.0, settings: Settings | None = None
+) -> Iterator[str]:
+    """Serve an already built app with uvicorn in a background thread; yields the base URL.
+
+    ``settings`` gives the connection limits and timeouts (default: the CLI's)."""
     import uvicorn
 
     sock = bind(host, 0)
-    server = uvicorn.Server(uvicorn_config(app))
+    server = uvicorn.Server(uvicorn_config(app, settings))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout
@@ -70,7 +74,7 @@ def serve_in_thread(
     settings = settings or Settings()
     app = build_app(settings, clock=clock) if clock is not None else build_app(settings)
     try:
-        with serve_app(app, settings.host) as url:
+        with serve_app(app, settings.host, settings=settings) as url:
             yield url
     finally:
         app.store.close()
