@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from iotda_contract.commands import check
+from iotda_contract.conformance.results import PROFILE_CONTRACT, PROFILES
 
 NAME = "demo"
 HELP = "start the mock on seeded data, run check against it, print the summary, stop the mock"
@@ -26,6 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-examples", type=int, default=25, help="examples per law (default: 25)")
     parser.add_argument("--check-seed", type=int, default=0, help="seed of the check (default: 0)")
     parser.add_argument("--report-dir", type=Path, help="write the reports here")
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=PROFILE_CONTRACT,
+        help="the check's profile (default: contract)",
+    )
 
 
 def mock_arguments(seed: int, faults: list[str], credentials: Path) -> list[str]:
@@ -46,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         with serve_subprocess(mock_arguments(args.seed, args.fault, credentials)) as server:
             print(f"mock serving on {server.url} ({args.seed} seeded tasks, faults: {args.fault or 'none'})")
             argv = ["--base-url", server.url, "--project-id", PROJECT, "--token", token,
-                    "--max-examples", str(args.max_examples), "--seed", str(args.check_seed)]  # fmt: skip
+                    "--max-examples", str(args.max_examples), "--seed", str(args.check_seed),
+                    "--profile", args.profile]  # fmt: skip
             if args.allow_writes:  # the mock is this run's own: evicting its seeded tasks harms nobody
                 argv += ["--allow-writes", "--i-accept-eviction"]
             if args.report_dir is not None:

@@ -11,6 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from iotda_contract.conformance.results import PROFILES
+
 #: Each mock fault and the law that must catch it (other laws may catch it too).
 EXPECTED: dict[str, str] = {
     "marker-inclusive": "walk-complete",
@@ -42,10 +44,12 @@ class KillRow:
     """One fault's outcome: exit code, laws violated, time to the first violation, wall time."""
 
     fault: str | None
+    profile: str
     expected: str | None
     exit_code: int
     violated: tuple[str, ...]
     schemathesis_failures: tuple[str, ...]
+    deviated: tuple[str, ...]
     first_violation_at: float | None
     seconds: float
 
@@ -56,11 +60,12 @@ class KillRow:
         return self.exit_code == 1 and self.expected in self.violated
 
 
-def run_one(fault: str | None, *, max_examples: int, seed: int, folder: Path) -> KillRow:
+def run_one(fault: str | None, *, max_examples: int, seed: int, folder: Path, profile: str) -> KillRow:
     """``iotda-contract demo --allow-writes [--fault F]`` in a subprocess, read back its report.json."""
-    report = folder / (fault or "clean")
+    report = folder / f"{fault or 'clean'}-{profile}"
     command = [sys.executable, "-m", "iotda_contract.cli", "demo", "--allow-writes", "--max-examples",
-               str(max_examples), "--check-seed", str(seed), "--report-dir", str(report)]  # fmt: skip
+               str(max_examples), "--check-seed", str(seed), "--report-dir", str(report),
+               "--profile", profile]  # fmt: skip
     if fault is not None:
         command += ["--fault", fault]
     started = time.monotonic()
@@ -73,34 +78,42 @@ def run_one(fault: str | None, *, max_examples: int, seed: int, folder: Path) ->
     st = data.get("schemathesis") or {}
     return KillRow(
         fault=fault,
+        profile=profile,
         expected=EXPECTED.get(fault) if fault else None,
         exit_code=done.returncode,
         violated=tuple(data["violated"]),
         schemathesis_failures=tuple(st.get("failures", {})),
+        deviated=tuple(data.get("deviated", [])),
         first_violation_at=data.get("first_violation_at"),
         seconds=seconds,
     )
 
 
-def run_kill_table(*, max_examples: int = 10, seed: int = 0, workers: int = 2) -> list[KillRow]:
-    """The clean mock and every fault, ``workers`` at a time."""
+def run_kill_table(
+    *, max_examples: int = 10, seed: int = 0, workers: int = 2, profiles: tuple[str, ...] = PROFILES
+) -> list[KillRow]:
+    """The clean mock and every fault under each profile, ``workers`` at a time."""
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(workers) as pool:
         faults: list[str | None] = [None, *EXPECTED]
         futures = [
-            pool.submit(run_one, f, max_examples=max_examples, seed=seed, folder=Path(tmp)) for f in faults
+            pool.submit(run_one, f, max_examples=max_examples, seed=seed, folder=Path(tmp), profile=p)
+            for p in profiles
+            for f in faults
         ]
         return [f.result() for f in futures]
 
 
 def format_table(rows: list[KillRow]) -> str:
     lines = [
-        "| fault | law expected | caught by | exit | first violation (s) | wall (s) |",
-        "|---|---|---|---|---|---|",
+        "| fault | profile | law expected | caught by | exit | first violation (s) | wall (s) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         first = f"{row.first_violation_at:.2f}" if row.first_violation_at is not None else "-"
-        caught = ", ".join(row.violated + tuple(f"st:{c}" for c in row.schemathesis_failures)) or "-"
-        lines.append(f"| {row.fault or '(clean)'} | {row.expected or '-'} | {caught} | {row.exit_code} | "
+        shown = row.violated + tuple(f"st:{c}" for c in row.schemathesis_failures)
+        caught = ", ".join(shown + tuple(f"deviates:{d}" for d in row.deviated)) or "-"
+        lines.append(f"| {row.fault or '(clean)'} | {row.profile} | {row.expected or '-'} | {caught} | "
+                     f"{row.exit_code} | "
                      f"{first} | {row.seconds:.1f} |")  # fmt: skip
     return "\n".join(lines)
 
