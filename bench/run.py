@@ -16,7 +16,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import check_timing, report, wrk
+from bench import check_timing, checker_memory, hostile, report, wrk
 from bench.machine import choose_cpus, environment
 from bench.probe import get
 from bench.report import Figure, Results
@@ -69,6 +69,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-check", action="store_true", help="skip timing `iotda-contract check`")
     parser.add_argument(
         "--skip-load", action="store_true", help="skip seeding, start-up and throughput (check timing only)"
+    )
+    parser.add_argument(
+        "--skip-hostile",
+        action="store_true",
+        help="skip the normal client beside a hostile one (bench/hostile.py)",
     )
     args = parser.parse_args(argv)
     quick = args.quick
@@ -376,6 +381,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_timing.run(
                 results, work=work, workload=workload, cpu=server_cpu, runs=args.runs, faults=faults
             )
+        if args.skip_hostile:
+            results.notes.append("the hostile-client scenario skipped (--skip-hostile)")
+        else:
+            print(f"hostile client x{args.runs} ...", flush=True)
+            requests = 500 if args.quick else 2000
+            hostile.run(results, work=work, cpus=(server_cpu, load_cpu), runs=args.runs, requests=requests)
+            print(f"checker memory against hostile backends x{args.runs} ...", flush=True)
+            memory = checker_memory.table(checker_memory.measure(args.runs))
+            results.notes.append("peak memory of `check` (bench/checker_memory.py):\n" + memory)
     print()
     print(report.text_table(results.figures))
     for figure in results.figures:

@@ -12,11 +12,12 @@ from rich.markup import escape
 from iotda_contract import spec
 from iotda_contract.conformance.errors import TargetError
 from iotda_contract.conformance.progress import summary_table
-from iotda_contract.conformance.redact import Redactor
+from iotda_contract.conformance.redact import Redactor, scrub
 from iotda_contract.conformance.registry import select
 from iotda_contract.conformance.report import write_reports
-from iotda_contract.conformance.results import PROFILE_CONTRACT, PROFILES, RunResult
+from iotda_contract.conformance.results import PROFILE_CONTRACT, PROFILES, VIOLATED, RunResult
 from iotda_contract.conformance.runner import MAX_RECORDS_CAP, CheckOptions, RunStopped, run_check
+from iotda_contract.conformance.wire import MAX_BODY, REQUEST_DEADLINE
 
 NAME = "check"
 HELP = "check that a backend keeps the paging contract and the spec (exit 0 holds, 1 violated, 2 usage)"
@@ -53,6 +54,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="the most records a walk visits before it is cut and its laws skipped (default: what the "
         f"first page's page.count needs, at most {MAX_RECORDS_CAP})",
+    )
+    parser.add_argument(
+        "--request-timeout",
+        type=float,
+        default=REQUEST_DEADLINE,
+        metavar="SECONDS",
+        help=f"the longest one request may take, answer read in full (default: {REQUEST_DEADLINE:g})",
+    )
+    parser.add_argument(
+        "--max-time",
+        type=float,
+        metavar="SECONDS",
+        help="stop the run after this long, report what it checked and clean up (exit 2; default: none)",
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=MAX_BODY,
+        help=f"the largest answer body read, inflated (default: {MAX_BODY}); a larger one is a violation",
     )
     parser.add_argument(
         "--profile",
@@ -131,6 +151,9 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
         profile=args.profile,
         accept=tuple(args.accept),
         accept_eviction=args.i_accept_eviction,
+        timeout=args.request_timeout,
+        max_time=args.max_time,
+        max_body=args.max_body_bytes,
     )
 
 
@@ -145,16 +168,27 @@ def execute(options: CheckOptions, console: Console, report_dir: Path | None) ->
     except RunStopped as stop:
         interrupted = isinstance(stop.cause, KeyboardInterrupt)
         why = "interrupted" if interrupted else redact(str(stop.cause))
-        print_summary(stop.result, Console())
-        _write(stop.result, report_dir, console, redact)
+        partial = scrub(stop.result, redact)
+        print_summary(partial, Console())
+        _write(partial, report_dir, console, redact)
         console.print(f"error: the run stopped: {why}; what it checked is reported above", markup=False)
         return 130 if interrupted else 2
     except Exception as err:  # a bug or an answer nothing expected: one line, never a traceback
         console.print(f"error: unexpected {type(err).__name__}: {redact(str(err))[:300]}", markup=False)
         return 2
+    result = scrub(result, redact)
     print_summary(result, Console())
     _write(result, report_dir, console, redact)
-    return 0 if result.ok else 1
+    return exit_code(result)
+
+
+def exit_code(result: RunResult) -> int:
+    """0: nothing found; 1: a violation or a deviation; 2: only errors (the run could not judge)."""
+    if result.ok:
+        return 0
+    st = result.schemathesis
+    found = result.violated or result.deviations or (st is not None and st.status == VIOLATED)
+    return 1 if found else 2
 
 
 def _write(result: RunResult, folder: Path | None, console: Console, redact: Redactor) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from rich.console import Console
@@ -19,8 +20,8 @@ _STYLE = {"held": "green", "violated": "bold red", "skipped": "yellow", "error":
 class LiveProgress:
     """Shows which law runs, how many are done, and each verdict as it comes."""
 
-    def __init__(self, console: Console, total: int) -> None:
-        self.console = console
+    def __init__(self, console: Console, total: int, redact: Callable[[str], str] = str) -> None:
+        self.console, self.redact = console, redact
         self.progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -45,7 +46,7 @@ class LiveProgress:
             self.progress.update(self.task, description=f"checking [bold]{law.id}[/]")
         elif result is not None:
             style = _STYLE.get(result.status, "")
-            reason = escape(result.reason[:120])
+            reason = escape(self.redact(result.reason)[:120])
             self.console.print(f"[{style}]{result.status:8}[/] {law.id}  [dim]{reason}[/]")
             self.progress.advance(self.task)
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 #: How a secret is shown instead: an environment variable a replayed command reads, or a plain mark.
 TOKEN_VARIABLE = "$IOTDA_TOKEN"
@@ -39,3 +43,23 @@ class Redactor:
 
 #: Redacts signatures only (no secret was given).
 PLAIN = Redactor()
+
+
+def scrub(value: T, redact: Redactor) -> T:
+    """A copy of ``value`` (dataclasses, dicts, lists, tuples, strings) with every string redacted."""
+    return _scrub(value, redact)  # type: ignore[no-any-return]
+
+
+def _scrub(value: Any, redact: Redactor) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _scrub(getattr(value, f.name), redact) for f in dataclasses.fields(value) if f.init
+        }
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, dict):
+        return {_scrub(k, redact): _scrub(v, redact) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_scrub(v, redact) for v in value)
+    return value

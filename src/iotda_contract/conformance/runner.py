@@ -18,6 +18,7 @@ from iotda_contract.conformance.engine import run_laws
 from iotda_contract.conformance.errors import TargetError
 from iotda_contract.conformance.laws_read import NO_RECORDS
 from iotda_contract.conformance.progress import LiveProgress
+from iotda_contract.conformance.redact import Redactor
 from iotda_contract.conformance.registry import Law, select
 from iotda_contract.conformance.results import (
     PROFILE_CONTRACT,
@@ -27,6 +28,7 @@ from iotda_contract.conformance.results import (
     SchemathesisResult,
 )
 from iotda_contract.conformance.target import Target
+from iotda_contract.conformance.wire import MAX_BODY, REQUEST_DEADLINE
 from iotda_contract.decisions import decisions
 from iotda_contract.spec import SpecError, pattern_regex
 
@@ -76,7 +78,10 @@ class CheckOptions:
     other_instance_id: str = "iotda-contract-other-instance"
     spec_path: str = str(spec_module.DEFAULT_SPEC_PATH)
     report_dir: Path | None = None
-    timeout: float = 30.0
+    timeout: float = REQUEST_DEADLINE
+    #: The whole run's time (seconds); None: no bound.
+    max_time: float | None = None
+    max_body: int = MAX_BODY
     profile: str = PROFILE_CONTRACT
     accept: tuple[str, ...] = ()
     accept_eviction: bool = False
@@ -100,6 +105,8 @@ def validate(options: CheckOptions) -> tuple[PagingContract, list[Law]]:
         raise UsageError("--max-examples must be at least 1")
     if options.max_records is not None and options.max_records < 1:
         raise UsageError("--max-records must be at least 1")
+    if options.timeout <= 0 or (options.max_time is not None and options.max_time <= 0):
+        raise UsageError("--request-timeout and --max-time must be positive")
     try:
         contract = load_contract(spec_module.load(options.spec_path))
     except SpecError as err:
@@ -134,6 +141,7 @@ def build_target(options: CheckOptions, contract: PagingContract) -> Target:
         token=options.token,
         auth=auth,
         timeout=options.timeout,
+        max_body=options.max_body,
     )
 
 
@@ -178,6 +186,8 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**31)
     target = build_target(options, contract)
     started = time.monotonic()
+    if options.max_time is not None:
+        target.run_deadline = started + options.max_time
     result = RunResult(
         base_url=options.base_url,
         project_id=options.project_id,
@@ -205,7 +215,8 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
             from iotda_contract.conformance.laws_write import seed_records
 
             seed_records(ctx)
-        with LiveProgress(console, len(laws)) as live:
+        redact = Redactor.of(token=options.token, ak=options.ak, sk=options.sk)
+        with LiveProgress(console, len(laws), redact) as live:
             result.laws = run_laws(laws, ctx, max_examples=options.max_examples, seed=seed,
                                    shrink_seconds=options.shrink_seconds, listener=live.law_event,
                                    run_started=started)  # fmt: skip
@@ -226,7 +237,8 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
 
 
 def _finish(result: RunResult, ctx: LawContext, started: float) -> None:
-    """Delete what the run created (also after an interruption) and close the books."""
+    """Delete what the run created (also after an interruption or at --max-time) and close the books."""
+    ctx.target.run_deadline = None
     result.created = delete_created(ctx)
     result.deviations = list(ctx.deviations.values())
     result.requests = ctx.target.requests_sent

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from itertools import pairwise
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -24,7 +26,12 @@ from iotda_contract.conformance.results import (
     VIOLATED,
     SchemathesisResult,
 )
-from iotda_contract.conformance.st_signing import RequestsSigner, configured_sessions, rate_limit_retries
+from iotda_contract.conformance.st_signing import (
+    RequestsSigner,
+    bounded_reads,
+    configured_sessions,
+    rate_limit_retries,
+)
 from iotda_contract.conformance.target import TOKEN_HEADER
 from iotda_contract.decisions import relax
 from iotda_contract.spec import JSON_SCHEMA_EXTENSION, json_pointer_get
@@ -156,7 +163,7 @@ def run_schemathesis(
     seen: set[tuple[str, str]] = set()
     _ACTIVE.append(contract)
     try:
-        with configured_sessions(lambda session: _configure(session, signer, watch)):
+        with configured_sessions(lambda session: _configure(session, signer, watch)), _thread_crashes(watch):
             for mode, raw in runs:
                 # the negative run reads the platform view: a case valid there proves nothing about acceptance
                 left_out = excluded + (("positive_data_acceptance",) if mode == "negative" else ())
@@ -171,6 +178,7 @@ def run_schemathesis(
         found = result.failures.pop(check, [])
         if found and ctx.profile != PROFILE_PLATFORM and decision not in ctx.accepted:
             result.notes.append(f"{check} (decision {decision}), shown, not counted: {found[0]}")
+    result.errors += [redact(p) for p in dict.fromkeys(watch.problems)][:20]
     result.seconds = time.monotonic() - started
     if result.failures:
         result.status = VIOLATED
@@ -197,6 +205,7 @@ def _schema(ctx: LawContext, raw: dict[str, Any], *, mode: str, scheme: str, tok
         "phases": {name: {"enabled": True} for name in PHASES},
         "checks": {name: {"enabled": False} for name in excluded},
         "output": {"sanitization": {"enabled": False}},
+        "request-timeout": ctx.target.timeout,
         "workers": 1,
     }
     if token is not None:
@@ -250,12 +259,30 @@ def _execute(schema: Any, result: SchemathesisResult, seen: set[tuple[str, str]]
             on_event(f"schemathesis {mode} {event.phase.name.value}: {event.status.value}")
 
 
+@contextmanager
+def _thread_crashes(watch: _TaskWatch) -> Iterator[None]:
+    """A schemathesis worker thread that dies is an error of the run, in one line, not a traceback."""
+    previous = threading.excepthook
+
+    def report(args: threading.ExceptHookArgs) -> None:
+        watch.problems.append(f"a schemathesis thread ({args.thread.name if args.thread else '?'}) died: "
+                              f"{args.exc_type.__name__}: {str(args.exc_value)[:200]}")  # fmt: skip
+
+    threading.excepthook = report
+    try:
+        yield
+    finally:
+        threading.excepthook = previous
+
+
 def _configure(session: Any, signer: RequestsSigner | None, watch: _TaskWatch) -> None:
     if signer is not None:
         session.auth = signer
     adapter = rate_limit_retries()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
+    target = watch.ctx.target
+    session.hooks["response"][:0] = [bounded_reads(target.max_body, target.timeout, watch.problems)]
     session.hooks["response"].append(watch)
 
 
@@ -272,6 +299,8 @@ class _TaskWatch:
         self.ctx = ctx
         self.create_path = ctx.target.list_path
         self.mine: list[str] = []
+        #: Answers that could not be read safely (over the cap, too slow, nested too deep).
+        self.problems: list[str] = []
 
     def __call__(self, response: Any, *args: Any, **kwargs: Any) -> Any:
         request = response.request

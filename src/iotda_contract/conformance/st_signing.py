@@ -9,6 +9,8 @@ session it builds signs with a :class:`RequestsSigner`, retries 429 answers and 
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -72,6 +74,44 @@ def rate_limit_retries() -> HTTPAdapter:
                         allowed_methods=None, respect_retry_after_header=True, backoff_factor=0.5,
                         raise_on_status=False)  # fmt: skip
     return HTTPAdapter(max_retries=retry)
+
+
+def bounded_reads(max_body: int, deadline: float, problems: list[str]) -> Callable[..., Any]:
+    """A response hook that reads each body itself, within ``max_body`` bytes (inflated) and ``deadline`` s.
+
+    requests runs response hooks before it reads the body, so this read is the only one. A body over the
+    cap, too slow, or nested too deep for a JSON reader is replaced by an empty one and the problem is
+    appended to ``problems`` (reported as schemathesis errors): schemathesis never sees it.
+    """
+
+    def hook(response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+        started, data, problem = time.monotonic(), bytearray(), None
+        try:
+            for chunk in response.raw.stream(65536, decode_content=True):
+                data += chunk
+                if len(data) > max_body:
+                    problem = f"an answer to schemathesis is larger than the cap of {max_body} bytes"
+                elif time.monotonic() - started > deadline:
+                    problem = f"an answer to schemathesis took more than {deadline:g} s to read"
+                if problem:
+                    break
+        finally:
+            response.close()
+        if problem is None:
+            try:
+                json.loads(data)
+            except RecursionError:
+                problem = "an answer to schemathesis nests deeper than a JSON reader can follow"
+            except ValueError:
+                pass  # not JSON: schemathesis' own checks say what that means
+        if problem is not None:
+            problems.append(f"{problem} ({response.request.method} {response.request.path_url})")
+            data = bytearray()
+        response._content = bytes(data)
+        response._content_consumed = True
+        return response
+
+    return hook
 
 
 @contextmanager

@@ -15,6 +15,7 @@ import httpx
 
 from iotda_contract.conformance.contract import KEY_FIELD, PagingContract
 from iotda_contract.conformance.errors import RateLimited, TargetError, UnexpectedResponse
+from iotda_contract.conformance.wire import MAX_BODY, REQUEST_DEADLINE, Answer, Wire
 from iotda_contract.spec import json_pointer_get
 
 Query = tuple[tuple[str, str], ...]
@@ -35,11 +36,16 @@ class Exchange:
     response_headers: tuple[tuple[str, str], ...]
     response_text: str
     seconds: float
+    #: Set when the body was larger than the cap (it is then empty here).
+    cut: str | None = None
 
     def json(self) -> Any:
+        """The body as JSON; None when it is not JSON, was cut at the cap, or nests too deep to read."""
+        if self.cut is not None:
+            return None
         try:
             return json.loads(self.response_text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
 
     def header(self, name: str) -> str | None:
@@ -77,7 +83,7 @@ class Exchange:
             "status": self.status,
             "curl": self.curl(),
             "request_id": self.header("X-Request-Id"),
-            "response": self.response_text[:2000],
+            "response": self.cut or self.response_text[:2000],
         }
 
 
@@ -109,7 +115,11 @@ class Target:
     token: str | None = None
     auth: httpx.Auth | None = None
     transport: httpx.BaseTransport | None = None
-    timeout: float = 30.0
+    timeout: float = REQUEST_DEADLINE
+    #: The largest body read (bytes); a larger one is cut, and the answer judged as not the API's.
+    max_body: int = MAX_BODY
+    #: ``time.monotonic()`` after which no request is sent (``--max-time``); None: no bound.
+    run_deadline: float | None = None
     #: Rate-limit answers are waited out and the request sent again, at most this many times in a row.
     max_retries: int = 6
     #: The longest wait for one retry, whatever ``Retry-After`` asks (seconds).
@@ -120,27 +130,22 @@ class Target:
     retries: int = 0
     journal: list[Exchange] = field(default_factory=list)
     _cache: dict[tuple[Query, Query], Page] = field(default_factory=dict)
-    _client: httpx.Client | None = None
+    _wire: Wire | None = None
 
     @property
     def list_path(self) -> str:
         return self.contract.list_op.path.replace("{project_id}", quote(self.project_id, safe=""))
 
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(
-                base_url=self.base_url.rstrip("/"),
-                auth=self.auth,
-                transport=self.transport,
-                timeout=self.timeout,
-                follow_redirects=False,
-            )
-        return self._client
+    @property
+    def wire(self) -> Wire:
+        if self._wire is None:
+            self._wire = Wire(self.base_url, auth=self.auth, transport=self.transport, timeout=self.timeout,
+                              max_body=self.max_body)  # fmt: skip
+        return self._wire
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        if self._wire is not None:
+            self._wire.close()
 
     def headers(self, instance: str | bool | None = True) -> dict[str, str]:
         """Default headers; ``instance`` True uses the target's instance, a string another one, None none."""
@@ -168,54 +173,51 @@ class Target:
         url = path + ("?" + urlencode(list(query)) if query else "")
         started = time.perf_counter()
         for attempt in range(self.max_retries + 1):
-            try:
-                response = self.client().request(method, url, headers=sent_headers, content=body or None)
-            except httpx.HTTPError as err:
-                raise TargetError(f"cannot reach {self.base_url}: {type(err).__name__}: {err}") from err
+            if self.run_deadline is not None and time.monotonic() > self.run_deadline:
+                raise TargetError("the run's time (--max-time) is up; what it checked so far is reported")
+            response = self.wire.request(method, url, sent_headers, body)
             self.requests_sent += 1
             if not self.rate_limited(response):
                 break
             if attempt == self.max_retries:
                 raise RateLimited(
-                    f"the backend kept answering with its rate limit (HTTP {response.status_code}) after "
+                    f"the backend kept answering with its rate limit (HTTP {response.status}) after "
                     f"{self.max_retries} retries: it was rate-limited, not judged; try again later"
                 )
             self.retries += 1
             self.sleep(self.retry_wait(response, attempt))
-        request_headers = tuple(
-            (k, v) for k, v in response.request.headers.items() if k.lower() not in ("host", "content-length")
-        )
-        noise = ("accept", "accept-encoding", "connection", "user-agent")
-        shown = tuple((k, v) for k, v in request_headers if k.lower() not in noise)
+        noise = ("accept", "accept-encoding", "connection", "user-agent", "host", "content-length")
+        shown = tuple((k, v) for k, v in response.request_headers if k.lower() not in noise)
         exchange = Exchange(
             method=method,
-            url=str(response.request.url),
+            url=response.url,
             headers=shown,
             body=body,
-            status=response.status_code,
-            response_headers=tuple(response.headers.items()),
-            response_text=response.text,
+            status=response.status,
+            response_headers=response.headers,
+            response_text=response.body.decode("utf-8", "replace"),
             seconds=time.perf_counter() - started,
+            cut=response.cut,
         )
         self.journal.append(exchange)
         return exchange
 
-    def rate_limited(self, response: httpx.Response) -> bool:
+    def rate_limited(self, response: Answer) -> bool:
         """A 429, or a 403 carrying one of the platform's rate-limit codes."""
-        if response.status_code == 429:
+        if response.status == 429:
             return True
-        if response.status_code != 403 or not self.contract.rate_limit_codes:
+        if response.status != 403 or not self.contract.rate_limit_codes or response.cut:
             return False
         try:
-            code = response.json().get("error_code")
-        except (ValueError, AttributeError):
+            code = json.loads(response.body).get("error_code")
+        except (ValueError, AttributeError, RecursionError):
             return False
         return code in self.contract.rate_limit_codes
 
-    def retry_wait(self, response: httpx.Response, attempt: int) -> float:
+    def retry_wait(self, response: Answer, attempt: int) -> float:
         """Seconds to wait: ``Retry-After`` (seconds or an HTTP date) when given, else a doubling backoff."""
         backoff: float = min(self.max_retry_wait, 0.5 * 2.0**attempt)
-        value = response.headers.get("Retry-After", "").strip()
+        value = (response.header("Retry-After") or "").strip()
         if not value:
             return backoff
         try:
@@ -259,6 +261,9 @@ class Target:
         paging = self.contract.paging
         if exchange.status != 200:
             raise UnexpectedResponse(f"a valid list request got HTTP {exchange.status}", [exchange])
+        if exchange.cut is not None:
+            raise UnexpectedResponse(f"a valid list request got an answer too large to read: {exchange.cut}",
+                                     [exchange])  # fmt: skip
         body = exchange.json()
         items = json_pointer_get(body, paging.items_pointer)
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
