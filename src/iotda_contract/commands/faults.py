@@ -16,6 +16,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     width = max(len(name) for name in FAULTS)
-    for name, description in FAULTS.items():
-        print(name if args.names else f"{name:<{width}}  {description}")
+    for name, fault in FAULTS.items():
+        print(name if args.names else f"{name:<{width}}  {fault.statement} (caught by {fault.caught_by})")
     return 0

@@ -12,31 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iotda_contract.conformance.results import PROFILES
+from iotda_contract.mock.faults import FAULTS
 
 #: Each mock fault and the law that must catch it (other laws may catch it too).
-EXPECTED: dict[str, str] = {
-    "marker-inclusive": "walk-complete",
-    "offset-ignored": "offset-skips",
-    "offset-before-marker": "offset-skips",
-    "limit-off-by-one": "page-size",
-    "ascending-order": "newest-first",
-    "count-per-page": "count-stable",
-    "count-after-marker": "count-stable",
-    "marker-first-record": "marker-continues",
-    "skip-at-boundary": "walk-complete",
-    "filter-leak": "filter-sound",
-    "default-limit-changed": "defaults",
-    "accepts-invalid-limit": "reject-invalid",
-    "error-body-nonstandard": "reject-invalid",
-    "server-error-at-max-offset": "accept-valid",
-    "unstable-under-insert": "walk-stable-under-insert",
-    "marker-by-create-time": "walk-complete",
-    "marker-by-create-time-inclusive": "walk-complete",
-    "marker-on-empty-page": "newest-first",
-    "no-marker-on-last-page": "walk-complete",
-    "limit-before-offset": "offset-skips",
-    "count-after-offset": "count-stable",
-}
+#: Each mock fault and the law that must catch it (other laws may catch it too): the fault registry's.
+EXPECTED: dict[str, str] = {name: fault.caught_by for name, fault in FAULTS.items()}
 
 
 @dataclass(frozen=True)
