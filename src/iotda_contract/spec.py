@@ -55,6 +55,9 @@ class Paging:
     next_marker_pointer: str
     count_pointer: str | None
     order: str
+    #: The field of an item that identifies it (``itemKey``); the fields that never change (``stableFields``).
+    item_key: str | None = None
+    stable_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,8 @@ def _operation(
             next_marker_pointer=paging_raw["nextMarkerPointer"],
             count_pointer=paging_raw.get("countPointer"),
             order=paging_raw.get("order", "descending"),
+            item_key=paging_raw.get("itemKey"),
+            stable_fields=tuple(paging_raw.get("stableFields", ())),
         )
     if "operationId" not in data:
         raise SpecError(f"{method.upper()} {api_path} has no operationId")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import settings
 
 from iotda_contract.conformance.killtable import EXPECTED, format_table, run_kill_table
@@ -12,6 +13,7 @@ def test_every_mock_fault_has_an_expected_law():
     assert set(EXPECTED) == set(FAULTS)
 
 
+@pytest.mark.timeout(1800)  # every fault under both profiles: about ten minutes with the ci profile
 def test_kill_rate_is_total_and_false_positives_are_none():
     deep = settings().max_examples >= 200  # the "ci" profile of tests/conftest.py
     rows = run_kill_table(max_examples=25 if deep else 10, seed=0, workers=2)

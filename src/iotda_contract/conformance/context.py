@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iotda_contract import decisions as decisions_module
-from iotda_contract.conformance.contract import KEY_FIELD, PagingContract, load_contract
+from iotda_contract.conformance.contract import PagingContract, load_contract
 from iotda_contract.conformance.errors import Skip, Violation
 from iotda_contract.conformance.filters import APP_ID, APP_TYPE, ONE_APP, AppScope, Filters, matches
 from iotda_contract.conformance.results import PROFILE_CONTRACT, PROFILE_PLATFORM, DeviationRecord
@@ -256,7 +256,3 @@ def first_difference(expected: Sequence[str], actual: Sequence[str]) -> str:
     if len(expected) != len(actual):
         return f"expected {len(expected)} records, got {len(actual)}"
     return "they are equal"
-
-
-def key_of(item: Mapping[str, Any]) -> str:
-    return str(item.get(KEY_FIELD))

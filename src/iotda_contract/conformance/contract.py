@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from iotda_contract.spec import Operation, Paging, Parameter, Schema, Spec, SpecError, pattern_regex
 
-LIST_OPERATION = "ListExportTasks"
-CREATE_OPERATION = "CreateExportTask"
-DELETE_OPERATION = "DeleteExportTask"
-#: The field that identifies a record in a walk (record ids are not in the task bodies).
-KEY_FIELD = "export_task_id"
-#: Fields of a task that never change once it exists (status, progress, counts and end_time do).
-IMMUTABLE_FIELDS = ("export_task_id", "resource_type", "resource_condition", "export_format", "create_time",
-                    "app_type", "app_id")  # fmt: skip
 #: The vendor extension on the create operation that states the platform's caps.
 LIMITS_EXTENSION = "x-iotda-platform-limits"
 _ERROR_CODE = re.compile(r"[A-Z]+\.\d{4,6}")
@@ -60,7 +53,15 @@ class PagingContract:
     rate_limit_codes: frozenset[str]
     error_schema: Schema
     page_schema: Schema
-    task_schema: Schema
+    #: The schema of one item of a page (found through the paging extension's items pointer).
+    item_schema: Schema
+    #: The field that identifies an item (the extension's ``itemKey``; record ids are not in the items).
+    key_field: str
+    #: Fields of an item that never change once it exists (the extension's ``stableFields``).
+    stable_fields: tuple[str, ...]
+    #: The POST on the list's path and the DELETE on its item path, when the spec has them.
+    create_op: Operation | None
+    delete_op: Operation | None
 
     @property
     def marker_width(self) -> int:
@@ -89,10 +90,27 @@ class PagingContract:
     def operation(self, operation_id: str) -> Operation | None:
         return self.spec.operations.get(operation_id)
 
+    def key_of(self, item: Mapping[str, Any]) -> str:
+        return str(item.get(self.key_field))
+
+    @property
+    def delete_parameter(self) -> Parameter:
+        """The path parameter of the delete operation that names the item."""
+        if self.delete_op is None:
+            raise SpecError("the spec has no delete operation on the list's item path")
+        name = self.delete_op.path.rsplit("{", 1)[1].rstrip("}")
+        return self.delete_op.parameter(name)
+
+    @property
+    def create_body_schema(self) -> Schema:
+        if self.create_op is None or self.create_op.request_body_schema is None:
+            raise SpecError("the spec has no create operation with a JSON body on the list's path")
+        return self.create_op.request_body_schema
+
     @property
     def limits(self) -> PlatformLimits | None:
         """The platform's caps on creates, when the spec declares them."""
-        create = self.operation(CREATE_OPERATION)
+        create = self.create_op
         raw = create.raw.get(LIMITS_EXTENSION) if create is not None else None
         if not isinstance(raw, dict):
             return None
@@ -106,11 +124,15 @@ class PagingContract:
 
 
 def load_contract(document: Spec) -> PagingContract:
-    """Read the paging contract of the list operation from ``document``."""
-    list_op = document.operation(LIST_OPERATION)
-    if list_op.paging is None:
-        raise SpecError(f"{LIST_OPERATION} declares no paging extension")
+    """Read the paging contract from ``document``: its one paged list, and the create and delete beside it."""
+    paged = document.paged_operations()
+    if len(paged) != 1:
+        raise SpecError(f"the spec must have exactly one operation with x-iotda-paging, not {len(paged)}")
+    list_op = paged[0]
     paging = list_op.paging
+    assert paging is not None
+    if paging.item_key is None:
+        raise SpecError(f"{list_op.operation_id}: x-iotda-paging names no itemKey")
     limit = _bounds(list_op.parameter(paging.limit_parameter))
     offset = _bounds(list_op.parameter(paging.offset_parameter)) if paging.offset_parameter else None
     marker = list_op.parameter(paging.marker_parameter)
@@ -124,6 +146,12 @@ def load_contract(document: Spec) -> PagingContract:
     error_schema = bad_request.get("content", {}).get("application/json", {}).get("schema", {})
     ok = list_op.responses.get("200", {})
     page_schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
+    items = _schema_at(page_schema, paging.items_pointer)
+    operations = list(document.operations.values())
+    create = next((op for op in operations if op.method == "POST" and op.path == list_op.path), None)
+    depth = list_op.path.count("/") + 1
+    delete = next((op for op in operations if op.method == "DELETE" and op.path.count("/") == depth
+                   and op.path.startswith(list_op.path + "/{")), None)  # fmt: skip
     return PagingContract(
         spec=document,
         list_op=list_op,
@@ -137,8 +165,20 @@ def load_contract(document: Spec) -> PagingContract:
         rate_limit_codes=rate_codes,
         error_schema=error_schema,
         page_schema=page_schema,
-        task_schema=document.schema("ExportTask"),
+        item_schema=items.get("items", {}),
+        key_field=paging.item_key,
+        stable_fields=paging.stable_fields or (paging.item_key,),
+        create_op=create,
+        delete_op=delete,
     )
+
+
+def _schema_at(schema: Schema, pointer: str) -> Schema:
+    """The sub-schema of ``schema`` that describes the value at a JSON pointer of its instances."""
+    node = schema
+    for part in [p for p in pointer.split("/") if p]:
+        node = node.get("properties", {}).get(part, {})
+    return node
 
 
 def _bounds(parameter: Parameter) -> Bounds:

@@ -10,8 +10,8 @@ import jsonschema_rs
 from hypothesis import strategies as st
 from hypothesis.strategies import DataObject
 
-from iotda_contract.conformance.context import LawContext, Reference, fail, first_difference, key_of
-from iotda_contract.conformance.contract import IMMUTABLE_FIELDS, PagingContract
+from iotda_contract.conformance.context import LawContext, Reference, fail, first_difference
+from iotda_contract.conformance.contract import PagingContract
 from iotda_contract.conformance.errors import NoRecords, Skip
 from iotda_contract.conformance.filters import describe
 from iotda_contract.conformance.registry import law
@@ -171,7 +171,7 @@ def marker_continues(ctx: LawContext, data: DataObject) -> None:
         return
     if page.marker is None:
         raise fail("a page with records carries no page.marker", page)
-    last = key_of(page.items[-1])
+    last = ctx.contract.key_of(page.items[-1])
     if last not in ref.keys:
         raise fail(f"the page's last record {last} is not in the complete walk", page)
     index = ref.keys.index(last)
@@ -261,7 +261,8 @@ def filter_sound(ctx: LawContext, data: DataObject) -> None:
     for page in w.pages:
         for item in page.items:
             if not match(item):
-                raise fail(f"record {key_of(item)} does not match {describe(chosen)} (walk, limit {limit})",
+                key = ctx.contract.key_of(item)
+                raise fail(f"record {key} does not match {describe(chosen)} (walk, limit {limit})",
                            w.pages[0], page)  # fmt: skip
 
 
@@ -273,7 +274,7 @@ def filter_complete(ctx: LawContext, data: DataObject) -> None:
     limit = data.draw(limits(ctx.contract), label="limit")
     w = _ended(ctx.walk(limit=limit, filters=chosen), f"walk with {describe(chosen)}")
     match = ctx.matcher(chosen)
-    expected = tuple(key_of(item) for item in full.items if match(item))
+    expected = tuple(ctx.contract.key_of(item) for item in full.items if match(item))
     if w.keys != expected:
         raise fail(f"{describe(chosen)}, limit {limit}: {first_difference(expected, w.keys)}", *w.pages[:3])
     if w.pages[0].count is not None and w.pages[0].count != len(expected):
@@ -291,7 +292,8 @@ def newest_first(ctx: LawContext, data: DataObject) -> None:
         for item in page.items:
             stamp = str(item.get("create_time"))
             if previous is not None and stamp > previous[0]:
-                raise fail(f"create_time rises from {previous[0]} to {stamp} (record {key_of(item)})",
+                key = ctx.contract.key_of(item)
+                raise fail(f"create_time rises from {previous[0]} to {stamp} (record {key})",
                            previous[1], page)  # fmt: skip
             previous = (stamp, page)
     markers_seen = [
@@ -320,9 +322,13 @@ def idempotent(ctx: LawContext, data: DataObject) -> None:
             f"the same request gave two pages {first_difference(first.keys, second.keys)}", first, second
         )
     for a, b in zip(first.items, second.items, strict=True):
-        changed = [f for f in IMMUTABLE_FIELDS if a.get(f) != b.get(f)]
+        changed = [f for f in ctx.contract.stable_fields if a.get(f) != b.get(f)]
         if changed:
-            raise fail(f"record {key_of(a)} changed {', '.join(changed)} between two reads", first, second)
+            raise fail(
+                f"record {ctx.contract.key_of(a)} changed {', '.join(changed)} between two reads",
+                first,
+                second,
+            )
 
 
 @law("accept-valid", "Every value inside the spec's constraints, bounds included, is answered 200 with a "
@@ -365,4 +371,4 @@ def _check_end_time(ctx: LawContext, page: Page) -> None:
         processing = item.get("status") == "Processing"
         if processing == ("end_time" in item):
             state = "a Processing task carries" if processing else f"a {item.get('status')} task has no"
-            ctx.deviate("end-time-when-ended", f"{state} end_time (task {key_of(item)})", page)
+            ctx.deviate("end-time-when-ended", f"{state} end_time (task {ctx.contract.key_of(item)})", page)

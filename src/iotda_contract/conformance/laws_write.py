@@ -11,7 +11,7 @@ from hypothesis.strategies import DataObject
 
 from iotda_contract.conformance.cleanup import interrupts_deferred
 from iotda_contract.conformance.context import LawContext, fail
-from iotda_contract.conformance.contract import KEY_FIELD, PagingContract
+from iotda_contract.conformance.contract import PagingContract
 from iotda_contract.conformance.errors import Skip, UnexpectedResponse
 from iotda_contract.conformance.filters import APP_ID, APP_TYPE, CONDITION_KEY, ONE_APP, RESOURCE_CONDITION
 from iotda_contract.conformance.registry import law
@@ -25,7 +25,7 @@ SEED_TASKS = 3
 
 def task_bodies(ctx: LawContext, *, app_id: bool | None = None) -> st.SearchStrategy[dict[str, Any]]:
     """Valid create bodies from the AddExportTask schema: required fields, optional condition and app."""
-    schema = ctx.contract.spec.schema("AddExportTask")
+    schema = ctx.contract.create_body_schema
     props = schema.get("properties", {})
     body: dict[str, st.SearchStrategy[Any]] = {k: st.just(v) for k, v in minimal_body(ctx).items()}
     condition = props.get(RESOURCE_CONDITION, {}).get("properties", {}).get(CONDITION_KEY)
@@ -62,9 +62,9 @@ def _remember(ctx: LawContext, exchange: Exchange, headers: Mapping[str, str] | 
                    f"more than {limits.max_unfinished} unfinished tasks; try again when they have "
                    "finished")  # fmt: skip
     created = exchange.json()
-    if exchange.status != 201 or not isinstance(created, dict) or "export_task_id" not in created:
+    if exchange.status != 201 or not isinstance(created, dict) or ctx.contract.key_field not in created:
         raise fail(f"a valid create was answered {exchange.status}, not 201 with a task", exchange)
-    task_id = created["export_task_id"]
+    task_id = created[ctx.contract.key_field]
     if not usable_id(ctx, task_id):
         raise fail(f"the created task's export_task_id {task_id!r} is not an id the spec allows", exchange)
     ctx.created.append((str(task_id), dict(headers or {})))
@@ -78,8 +78,7 @@ def usable_id(ctx: LawContext, task_id: object) -> bool:
 
     if not isinstance(task_id, str) or task_id in (".", "..") or not task_id.isprintable():
         return False
-    delete = ctx.platform.operation("DeleteExportTask")
-    schema = delete.parameter(KEY_FIELD).schema if delete is not None else {}
+    schema = ctx.platform.delete_parameter.schema if ctx.platform.delete_op is not None else {}
     return satisfies(schema, task_id)
 
 
@@ -95,7 +94,7 @@ def seed_records(ctx: LawContext) -> None:
 
 def minimal_body(ctx: LawContext) -> dict[str, Any]:
     """A create body with the required fields only, each at its first allowed value."""
-    schema = ctx.contract.spec.schema("AddExportTask")
+    schema = ctx.contract.create_body_schema
     props = schema.get("properties", {})
     return {name: props[name].get("enum", [props[name].get("default", props[name].get("example"))])[0]
             for name in schema.get("required", [])}  # fmt: skip
@@ -207,7 +206,7 @@ def _count_agrees(ctx: LawContext, when: str) -> None:
 
 def _success(contract: PagingContract, status: int) -> bool:
     """Whether the delete operation of ``contract`` documents ``status`` as a success."""
-    delete_op = contract.operation("DeleteExportTask")
+    delete_op = contract.delete_op
     return delete_op is not None and str(status) in delete_op.responses and 200 <= status < 300
 
 

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from iotda_contract.conformance.contract import KEY_FIELD, PagingContract
+from iotda_contract.conformance.contract import PagingContract
 from iotda_contract.conformance.errors import RateLimited, TargetError, UnexpectedResponse
 from iotda_contract.conformance.wire import MAX_BODY, REQUEST_DEADLINE, Answer, Wire
 from iotda_contract.spec import json_pointer_get
@@ -95,10 +95,12 @@ class Page:
     items: tuple[dict[str, Any], ...]
     count: int | None
     marker: str | None
+    #: The field that identifies an item (the paging extension's itemKey).
+    key_field: str = "id"
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return tuple(str(item.get(KEY_FIELD)) for item in self.items)
+        return tuple(str(item.get(self.key_field)) for item in self.items)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -276,11 +278,12 @@ class Target:
         marker = json_pointer_get(body, paging.next_marker_pointer)
         if marker is not None and not isinstance(marker, str):
             raise UnexpectedResponse(f"{paging.next_marker_pointer} is not a string", [exchange])
-        return Page(exchange=exchange, items=tuple(items), count=count, marker=marker)
+        return Page(exchange=exchange, items=tuple(items), count=count, marker=marker,
+                    key_field=self.contract.key_field)  # fmt: skip
 
     def create(self, body: Mapping[str, Any], *, headers: Mapping[str, str] | None = None) -> Exchange:
         self._cache.clear()
-        create = self.contract.operation("CreateExportTask")
+        create = self.contract.create_op
         path = (create.path if create else self.contract.list_op.path).replace(
             "{project_id}", quote(self.project_id, safe="")
         )
@@ -289,7 +292,10 @@ class Target:
     def delete(self, task_id: str, *, headers: Mapping[str, str] | None = None) -> Exchange:
         """Delete one task; the id (which came from the backend) is always one percent-encoded segment."""
         self._cache.clear()
-        path = f"{self.list_path}/{quote(task_id, safe='')}"
+        key = self.contract.delete_parameter.name  # SpecError when the spec has no delete
+        assert self.contract.delete_op is not None
+        path = self.contract.delete_op.path.replace("{project_id}", quote(self.project_id, safe=""))
+        path = path.replace(f"{{{key}}}", quote(task_id, safe=""))
         return self.send("DELETE", path, headers=headers)
 
     def forget(self) -> None:

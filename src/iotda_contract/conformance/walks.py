@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from iotda_contract.conformance.contract import KEY_FIELD
 from iotda_contract.conformance.target import Page, Target
 
 
@@ -26,7 +25,7 @@ class Walk:
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return tuple(str(item.get(KEY_FIELD)) for item in self.items)
+        return tuple(key for page in self.pages for key in page.keys)
 
     @property
     def exchanges(self) -> tuple[Any, ...]:
