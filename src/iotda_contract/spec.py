@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-#: The spec shipped in this repository: the single source of truth.
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "iotda-export-tasks.yaml"
+#: Where the spec lies inside the package, as ``importlib.resources`` names it. In the repository the file is
+#: a relative symlink to ``openapi/iotda-export-tasks.yaml``, the one copy; a wheel holds the file itself.
+BUNDLED_SPEC = ("openapi", "iotda-export-tasks.yaml")
+
+
+def bundled_spec() -> Traversable:
+    """The spec shipped with the package: the single source of truth."""
+    return resources.files("iotda_contract").joinpath(*BUNDLED_SPEC)
+
+
+def _bundled_spec_path() -> Path:
+    """A file system path to the bundled spec; extracted for the process's lifetime from a zipped install."""
+    resource = bundled_spec()
+    if isinstance(resource, Path):
+        return resource
+    stack = contextlib.ExitStack()
+    atexit.register(stack.close)
+    return stack.enter_context(resources.as_file(resource))
+
+
+#: The bundled spec as a path (the default of every ``--spec``), inside the installed package.
+DEFAULT_SPEC_PATH: Path = _bundled_spec_path()
 
 #: The vendor extension that declares marker paging on a list operation.
 PAGING_EXTENSION = "x-iotda-paging"
+#: The vendor extension on a create operation that states the platform's caps on creates.
+LIMITS_EXTENSION = "x-iotda-platform-limits"
 #: The vendor extension that names the JSON schema of a parameter carried as JSON text.
 JSON_SCHEMA_EXTENSION = "x-iotda-json-schema"
 
@@ -61,6 +87,16 @@ class Paging:
 
 
 @dataclass(frozen=True)
+class PlatformLimits:
+    """``x-iotda-platform-limits``: tasks kept per project, unfinished tasks allowed, the busy answer."""
+
+    max_tasks: int
+    max_unfinished: int
+    busy_status: int
+    busy_code: str
+
+
+@dataclass(frozen=True)
 class Operation:
     """One operation of the document."""
 
@@ -81,6 +117,20 @@ class Operation:
 
     def parameters_in(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
+
+    @property
+    def limits(self) -> PlatformLimits | None:
+        """The platform's caps on this (create) operation, when the spec states them."""
+        raw = self.raw.get(LIMITS_EXTENSION)
+        if raw is None:
+            return None
+        try:
+            return PlatformLimits(int(raw["maxTasks"]), int(raw["maxUnfinished"]), int(raw["busyStatus"]),
+                                  str(raw["busyCode"]))  # fmt: skip
+        except (KeyError, TypeError, ValueError) as err:
+            raise SpecError(
+                f"{LIMITS_EXTENSION} needs maxTasks, maxUnfinished, busyStatus, busyCode"
+            ) from err
 
 
 @dataclass(frozen=True)

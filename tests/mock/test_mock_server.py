@@ -54,6 +54,37 @@ def test_the_mock_enforces_an_edited_spec(tmp_path: Path) -> None:
         assert client.get(LIST, params={"resource_type": "BatchTasks"}).status_code == 400
 
 
+def test_the_platform_caps_come_from_the_spec(tmp_path: Path) -> None:
+    """Edit x-iotda-platform-limits in a copy of the spec: the mock and the laws' contract both follow."""
+    from iotda_contract.conformance.contract import load_contract
+
+    raw = yaml.safe_load(spec_module.DEFAULT_SPEC_PATH.read_text(encoding="utf-8"))
+    create = raw["paths"]["/v5/iot/{project_id}/export-tasks"]["post"]
+    create["x-iotda-platform-limits"] = {
+        **create["x-iotda-platform-limits"],
+        "maxTasks": 3,
+        "maxUnfinished": 2,
+    }
+    edited = tmp_path / "caps.yaml"
+    edited.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    limits = load_contract(spec_module.load(edited)).limits
+    assert (limits.max_tasks, limits.max_unfinished) == (3, 2)
+    with (
+        serve_in_thread(Settings(spec_path=str(edited), task_seconds=60)) as url,
+        httpx.Client(base_url=url, headers=AUTH_HEADERS) as client,
+    ):
+        assert [client.post(LIST, json=BODY).status_code for _ in range(3)] == [201, 201, 403]
+        assert client.post(LIST, json=BODY).json()["error_code"] == limits.busy_code
+    with (
+        serve_in_thread(Settings(spec_path=str(edited))) as url,
+        httpx.Client(base_url=url, headers=AUTH_HEADERS) as client,
+    ):
+        for _ in range(5):
+            assert client.post(LIST, json=BODY).status_code == 201
+        listed = client.get(LIST, params={"resource_type": "BatchTask"}).json()
+        assert listed["page"]["count"] == 3
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = 1_800_000_000.0

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from iotda_contract import spec
+from iotda_contract.conformance.contract import load_contract
 from iotda_contract.conformance.errors import TargetError
 from iotda_contract.conformance.progress import summary_table
 from iotda_contract.conformance.redact import Redactor, scrub
@@ -22,8 +23,8 @@ from iotda_contract.conformance.wire import MAX_BODY, REQUEST_DEADLINE
 NAME = "check"
 HELP = "check that a backend keeps the paging contract and the spec (exit 0 holds, 1 violated, 2 usage)"
 WRITE_WARNING = (
-    "warning: --allow-writes creates and deletes export tasks. The platform keeps at most 50 tasks per "
-    "project and instance and removes the OLDEST ones beyond that: do not use it on an account whose "
+    "warning: --allow-writes creates and deletes export tasks. The platform keeps at most {max_tasks} tasks "
+    "per project and instance and removes the OLDEST ones beyond that: do not use it on an account whose "
     "tasks you need."
 )
 
@@ -125,8 +126,17 @@ def run(args: argparse.Namespace) -> int:
             print(f"{law.id:26} {'(writes) ' if law.writes else ''}{law.statement}")
         return 0
     if args.allow_writes:
-        console.print(f"[bold yellow]{WRITE_WARNING}[/]")
+        console.print(f"[bold yellow]{write_warning(args.spec)}[/]")
     return execute(options_from(args), console, args.report_dir)
+
+
+def write_warning(spec_path: str) -> str:
+    """The warning before a write run, with the cap the spec states."""
+    try:
+        limits = load_contract(spec.load(spec_path)).limits
+    except spec.SpecError:
+        limits = None
+    return WRITE_WARNING.format(max_tasks=limits.max_tasks if limits else "a fixed number of")
 
 
 def options_from(args: argparse.Namespace) -> CheckOptions:

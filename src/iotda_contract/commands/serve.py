@@ -48,14 +48,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=defaults.max_tasks,
         help="tasks kept per project and instance; a create beyond it removes the earliest; 0 = no limit "
-        "(default: %(default)s)",
+        "(default: the spec's x-iotda-platform-limits, 50)",
     )
     parser.add_argument(
         "--max-unfinished",
         type=int,
         default=defaults.max_unfinished,
         help="Processing tasks allowed per project and instance; the next create gets 403 IOTDA.000021; "
-        "0 = no limit (default: %(default)s)",
+        "0 = no limit (default: the spec's x-iotda-platform-limits, 5)",
     )
     parser.add_argument(
         "--task-seconds",

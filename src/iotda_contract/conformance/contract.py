@@ -7,10 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from iotda_contract.spec import Operation, Paging, Parameter, Schema, Spec, SpecError, pattern_regex
+from iotda_contract.spec import (
+    Operation,
+    Paging,
+    Parameter,
+    PlatformLimits,
+    Schema,
+    Spec,
+    SpecError,
+    pattern_regex,
+)
 
-#: The vendor extension on the create operation that states the platform's caps.
-LIMITS_EXTENSION = "x-iotda-platform-limits"
 _ERROR_CODE = re.compile(r"[A-Z]+\.\d{4,6}")
 
 
@@ -22,16 +29,6 @@ class Bounds:
     minimum: int
     maximum: int
     default: int
-
-
-@dataclass(frozen=True)
-class PlatformLimits:
-    """The create operation's ``x-iotda-platform-limits``: the per-project caps and the busy answer."""
-
-    max_tasks: int
-    max_unfinished: int
-    busy_status: int
-    busy_code: str
 
 
 @dataclass(frozen=True)
@@ -110,17 +107,7 @@ class PagingContract:
     @property
     def limits(self) -> PlatformLimits | None:
         """The platform's caps on creates, when the spec declares them."""
-        create = self.create_op
-        raw = create.raw.get(LIMITS_EXTENSION) if create is not None else None
-        if not isinstance(raw, dict):
-            return None
-        try:
-            return PlatformLimits(int(raw["maxTasks"]), int(raw["maxUnfinished"]), int(raw["busyStatus"]),
-                                  str(raw["busyCode"]))  # fmt: skip
-        except (KeyError, TypeError, ValueError) as err:
-            raise SpecError(
-                f"{LIMITS_EXTENSION} needs maxTasks, maxUnfinished, busyStatus, busyCode"
-            ) from err
+        return self.create_op.limits if self.create_op is not None else None
 
 
 def load_contract(document: Spec) -> PagingContract:

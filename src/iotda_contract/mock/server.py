@@ -46,11 +46,12 @@ def build_app(settings: Settings, clock: Callable[[], float] = time.time) -> Moc
     create_defaults = {
         name: prop["default"] for name, prop in body_schema.get("properties", {}).items() if "default" in prop
     }
+    stated = document.operation("CreateExportTask").limits
     store = Store(
         settings.db,
         Limits(
-            max_tasks=settings.max_tasks,
-            max_unfinished=settings.max_unfinished,
+            max_tasks=_limit(settings.max_tasks, stated.max_tasks if stated else 0),
+            max_unfinished=_limit(settings.max_unfinished, stated.max_unfinished if stated else 0),
             task_ms=int(settings.task_seconds * 1000),
         ),
         clock=clock,
@@ -156,9 +157,10 @@ def serve(settings: Settings) -> int:
     loaded = time.perf_counter() - started
     print(url_of(sock), flush=True)
     print(f"ready in {loaded:.3f}s ({len(app.store)} tasks in {settings.db})", file=sys.stderr, flush=True)
-    if settings.max_tasks and settings.seed > settings.max_tasks:
+    max_tasks = app.store.limits.max_tasks
+    if max_tasks and settings.seed > max_tasks:
         print(
-            f"note: --seed {settings.seed} exceeds --max-tasks {settings.max_tasks}; the next create in a "
+            f"note: --seed {settings.seed} exceeds --max-tasks {max_tasks}; the next create in a "
             "project and instance evicts its earliest tasks down to the limit (--max-tasks 0 keeps them)",
             file=sys.stderr,
             flush=True,
@@ -170,3 +172,8 @@ def serve(settings: Settings) -> int:
     finally:
         app.store.close()
     return 0
+
+
+def _limit(given: int | None, stated: int) -> int:
+    """A cap from the command line, or the spec's when none was given."""
+    return stated if given is None else given

@@ -22,10 +22,11 @@ class Settings:
     seed: int = 0
     seed_random: int = 0
     seed_project: str = "demo-project"
-    #: Tasks kept per project and instance (0: no limit); a create beyond it evicts the earliest.
-    max_tasks: int = 50
-    #: Processing tasks allowed per project and instance (0: no limit).
-    max_unfinished: int = 5
+    #: Tasks kept per project and instance (0: no limit; None: the spec's x-iotda-platform-limits);
+    #: a create beyond it evicts the earliest.
+    max_tasks: int | None = None
+    #: Processing tasks allowed per project and instance (0: no limit; None: the spec's).
+    max_unfinished: int | None = None
     #: How long a new task takes to finish, in seconds (0: at once).
     task_seconds: float = 0.0
     auth: str = "any"

@@ -135,10 +135,10 @@ def _lock(path: Path) -> int:
 
 @dataclass
 class Limits:
-    """The platform's create rules; 0 means no limit."""
+    """The platform's create rules; 0 means no limit (the server takes them from the spec)."""
 
-    max_tasks: int = 50
-    max_unfinished: int = 5
+    max_tasks: int = 0
+    max_unfinished: int = 0
     task_ms: int = 0
 
 
