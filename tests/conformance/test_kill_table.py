@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import settings
+from killtable import EXPECTED, format_table, run_kill_table
 
-from iotda_contract.conformance.killtable import EXPECTED, format_table, run_kill_table
 from iotda_contract.mock.faults import FAULTS
 
 

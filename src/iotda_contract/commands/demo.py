@@ -6,10 +6,17 @@ import argparse
 import json
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from rich.console import Console
 
 from iotda_contract.commands import check
 from iotda_contract.conformance.results import PROFILE_CONTRACT, PROFILES
+from iotda_contract.conformance.runner import CheckOptions
+from iotda_contract.mock.faults import UnknownFault, parse
+from iotda_contract.spec import DEFAULT_SPEC_PATH
 
 NAME = "demo"
 HELP = "start the mock on seeded data, run check against it, print the summary, stop the mock"
@@ -36,29 +43,50 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def mock_arguments(seed: int, faults: list[str], credentials: Path) -> list[str]:
-    """The mock's flags: seeded data, real token checking (so schemathesis' ignored_auth is meaningful)."""
+    """The mock's flags for the same set-up, for tests that run it as a subprocess."""
     args = ["--seed", str(seed), "--auth", "verify", "--credentials", str(credentials)]
     for fault in faults:
         args += ["--fault", fault]
     return args
 
 
-def run(args: argparse.Namespace) -> int:
-    from iotda_contract.mock.testing import serve_subprocess
+@contextmanager
+def demo_mock(seed: int, faults: list[str] | tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """The mock on seeded data, served in a thread, checking a fresh token as the platform would.
+
+    Real token checking keeps schemathesis' ignored_auth meaningful. Yields (base URL, token).
+    """
+    from iotda_contract.mock.settings import Settings
+    from iotda_contract.mock.testing import serve_in_thread
 
     token = secrets.token_hex(16)
     with tempfile.TemporaryDirectory() as folder:
         credentials = Path(folder) / "credentials.json"
         credentials.write_text(json.dumps({"credentials": [{"token": token, "projects": [PROJECT]}]}))
-        with serve_subprocess(mock_arguments(args.seed, args.fault, credentials)) as server:
-            print(f"mock serving on {server.url} ({args.seed} seeded tasks, faults: {args.fault or 'none'})")
-            argv = ["--base-url", server.url, "--project-id", PROJECT, "--token", token,
-                    "--max-examples", str(args.max_examples), "--seed", str(args.check_seed),
-                    "--profile", args.profile]  # fmt: skip
-            if args.allow_writes:  # the mock is this run's own: evicting its seeded tasks harms nobody
-                argv += ["--allow-writes", "--i-accept-eviction"]
-            if args.report_dir is not None:
-                argv += ["--report-dir", str(args.report_dir)]
-            parser = argparse.ArgumentParser()
-            check.add_arguments(parser)
-            return check.run(parser.parse_args(argv))
+        settings = Settings(seed=seed, faults=tuple(faults), auth="verify", credentials=str(credentials))
+        with serve_in_thread(settings) as url:
+            yield url, token
+
+
+def options(url: str, token: str, *, allow_writes: bool, max_examples: int, seed: int,
+            profile: str) -> CheckOptions:  # fmt: skip
+    """The check a demo runs: writes allowed with eviction accepted, since the mock is the run's own."""
+    return CheckOptions(base_url=url, project_id=PROJECT, token=token, allow_writes=allow_writes,
+                        accept_eviction=allow_writes, max_examples=max_examples, seed=seed,
+                        profile=profile)  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console(stderr=True)
+    try:
+        faults = parse(args.fault)
+    except UnknownFault as err:
+        console.print(f"error: {err}", markup=False)
+        return 2
+    with demo_mock(args.seed, sorted(faults)) as (url, token):
+        print(f"mock serving on {url} ({args.seed} seeded tasks, faults: {sorted(faults) or 'none'})")
+        if args.allow_writes:
+            console.print(f"[bold yellow]{check.write_warning(str(DEFAULT_SPEC_PATH))}[/]")
+        chosen = options(url, token, allow_writes=args.allow_writes, max_examples=args.max_examples,
+                         seed=args.check_seed, profile=args.profile)  # fmt: skip
+        return check.execute(chosen, console, args.report_dir)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 import string
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import jsonschema_rs
@@ -15,7 +16,9 @@ from iotda_contract.conformance.context import LawContext, fail
 from iotda_contract.conformance.registry import law
 from iotda_contract.conformance.strategies import from_schema
 from iotda_contract.conformance.target import Exchange
-from iotda_contract.spec import Parameter, Schema, pattern_regex
+from iotda_contract.mock.errors import ApiError
+from iotda_contract.mock.validation import compile_parameter
+from iotda_contract.spec import Parameter, Schema
 
 #: Texts no integer parser should read as an integer.
 _NOT_INTEGERS = ("abc", "1.5", "one", "5a", "true", "1,2")
@@ -25,32 +28,23 @@ _ODD_CHARACTERS = "!.:~@#%^&*()[]{}<>?/|=\"'gGzZ"
 
 
 def satisfies(schema: Schema, value: str) -> bool:
-    """Whether the query text ``value`` satisfies a parameter's schema (as the server must read it)."""
-    kind = schema.get("type")
-    if kind == "integer":
-        if not re.fullmatch(r"-?[0-9]+", value):
-            return False
-        number = int(value)
-        return bool(schema.get("minimum", number) <= number <= schema.get("maximum", number))
-    if "enum" in schema and value not in schema["enum"]:
-        return False
-    if "pattern" in schema and pattern_regex(schema["pattern"]).search(value) is None:
-        return False
-    if len(value) < int(schema.get("minLength", 0)):
-        return False
-    return len(value) <= int(schema.get("maxLength", len(value)))
+    """Whether the text ``value`` satisfies a parameter's schema, as the server must read it."""
+    return json_text_valid(Parameter("value", "query", False, schema), value)
 
 
 def json_text_valid(parameter: Parameter, value: str) -> bool:
-    if not satisfies(parameter.schema, value):
-        return False
-    if parameter.json_schema is None:
-        return True
+    """Whether ``value`` is valid text for ``parameter``: the mock's validator decides, the one there is."""
     try:
-        decoded = json.loads(value)
-    except ValueError:
+        _compiled(json.dumps([parameter.schema, parameter.json_schema], sort_keys=True))(value)
+    except ApiError:
         return False
-    return bool(jsonschema_rs.Draft7Validator(parameter.json_schema).is_valid(decoded))
+    return True
+
+
+@lru_cache(maxsize=256)
+def _compiled(schemas: str) -> Callable[[str], Any]:
+    schema, json_schema = json.loads(schemas)
+    return compile_parameter(Parameter("value", "query", False, schema, json_schema=json_schema))
 
 
 def invalid_values(parameter: Parameter) -> st.SearchStrategy[str]:

@@ -8,15 +8,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from itertools import pairwise
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import schemathesis
 from schemathesis.engine import events, from_schema
 
+import iotda_contract.conformance.st_checks  # noqa: F401  (registers the paging checks with schemathesis)
 from iotda_contract.conformance.context import LawContext
-from iotda_contract.conformance.contract import PagingContract
 from iotda_contract.conformance.redact import Redactor
 from iotda_contract.conformance.results import (
     ERROR,
@@ -34,7 +33,7 @@ from iotda_contract.conformance.st_signing import (
 )
 from iotda_contract.conformance.target import TOKEN_HEADER
 from iotda_contract.decisions import relax
-from iotda_contract.spec import JSON_SCHEMA_EXTENSION, json_pointer_get
+from iotda_contract.spec import JSON_SCHEMA_EXTENSION
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 #: schemathesis checks that assert one of the contract's decisions, not the description: left out under
@@ -43,8 +42,6 @@ CHECK_DECISIONS = {
     "positive_data_acceptance": "accept-within-constraints",
     "unsupported_method": "unsupported-method-405",
 }
-#: The contract the paging checks read; set for the duration of a run.
-_ACTIVE: list[PagingContract] = []
 
 
 def schemathesis_document(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -61,65 +58,6 @@ def schemathesis_document(raw: Mapping[str, Any]) -> dict[str, Any]:
             parameter.pop("schema", None)
             parameter["content"] = {"application/json": {"schema": json_schema}}
     return document
-
-
-def _list_page(response: Any, case: Any) -> tuple[PagingContract, list[Any], dict[str, Any]] | None:
-    if not _ACTIVE or response.status_code != 200:
-        return None
-    contract = _ACTIVE[-1]
-    if getattr(case.operation, "label", "") != f"{contract.list_op.method} {contract.list_op.path}":
-        return None
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    items = json_pointer_get(body, contract.paging.items_pointer)
-    if not isinstance(items, list):
-        return None
-    return contract, items, body
-
-
-@schemathesis.check
-def paging_page_size(ctx: Any, response: Any, case: Any) -> bool | None:
-    """page-size: an accepted list never holds more records than the limit (or its default)."""
-    found = _list_page(response, case)
-    if found is None:
-        return None
-    contract, items, _ = found
-    raw = (case.query or {}).get(contract.limit.name, contract.limit.default)
-    try:
-        limit = int(raw)
-    except (TypeError, ValueError):
-        return None
-    if len(items) > limit:
-        raise AssertionError(f"page-size: {len(items)} records on a page with limit {limit}")
-    return None
-
-
-@schemathesis.check
-def paging_marker_presence(ctx: Any, response: Any, case: Any) -> bool | None:
-    """marker-continues: page.marker is present exactly when the page is not empty."""
-    found = _list_page(response, case)
-    if found is None:
-        return None
-    contract, items, body = found
-    marker = json_pointer_get(body, contract.paging.next_marker_pointer)
-    if bool(items) != (marker is not None):
-        raise AssertionError(f"marker-continues: {len(items)} records and page.marker {marker!r}")
-    return None
-
-
-@schemathesis.check
-def paging_newest_first(ctx: Any, response: Any, case: Any) -> bool | None:
-    """newest-first: create_time never increases along a page."""
-    found = _list_page(response, case)
-    if found is None:
-        return None
-    stamps = [str(item.get("create_time")) for item in found[1] if isinstance(item, dict)]
-    for earlier, later in pairwise(stamps):
-        if later > earlier:
-            raise AssertionError(f"newest-first: create_time rises from {earlier} to {later} on one page")
-    return None
 
 
 def run_schemathesis(
@@ -161,17 +99,14 @@ def run_schemathesis(
     runs = (("positive", relax(contract.spec.raw, response_side)),
             ("negative", relax(contract.spec.raw, list(ctx.decisions))))  # fmt: skip
     seen: set[tuple[str, str]] = set()
-    _ACTIVE.append(contract)
-    try:
-        with configured_sessions(lambda session: _configure(session, signer, watch)), _thread_crashes(watch):
-            for mode, raw in runs:
-                # the negative run reads the platform view: a case valid there proves nothing about acceptance
-                left_out = excluded + (("positive_data_acceptance",) if mode == "negative" else ())
-                schema = _schema(ctx, raw, mode=mode, scheme=scheme, token=token, max_examples=max_examples,
-                                 seed=seed, excluded=left_out)  # fmt: skip
-                _execute(schema, result, seen, redact, on_event, mode)
-    finally:
-        _ACTIVE.pop()
+    declared = frozenset(op.method for op in contract.spec.operations.values())
+    with configured_sessions(lambda session: _configure(session, signer, watch)), _thread_crashes(watch):
+        for mode, raw in runs:
+            # the negative run reads the platform view: a case valid there proves nothing about acceptance
+            left_out = excluded + (("positive_data_acceptance",) if mode == "negative" else ())
+            schema = _schema(ctx, raw, mode=mode, scheme=scheme, token=token, max_examples=max_examples,
+                             seed=seed, excluded=left_out)  # fmt: skip
+            _execute(schema, result, seen, redact, on_event, mode, declared)
     for check, decision in CHECK_DECISIONS.items():
         # schemathesis' generators stray from the schemas now and then (header texts, coverage values):
         # what these checks find is shown, not counted, so that a stray case is never a false deviation
@@ -231,8 +166,8 @@ def _attributed(check: str, sample: str, declared: frozenset[str]) -> str:
 
 
 def _execute(schema: Any, result: SchemathesisResult, seen: set[tuple[str, str]], redact: Redactor,
-             on_event: Callable[[str], None] | None, mode: str) -> None:  # fmt: skip
-    declared = frozenset(op.method for op in _ACTIVE[-1].spec.operations.values())
+             on_event: Callable[[str], None] | None, mode: str,
+             declared: frozenset[str]) -> None:  # fmt: skip
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
             result.cases += len(event.recorder.cases)

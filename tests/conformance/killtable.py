@@ -1,15 +1,19 @@
-"""Proof of power: run ``check`` against the mock with each fault and see which law catches it."""
+"""Proof of power: run ``check`` against the mock with each fault and see which law catches it.
+
+Test code, outside the runtime package: ``test_kill_table.py`` runs it; so does
+``.venv/bin/python tests/conformance/killtable.py`` (the table in Markdown).
+"""
 
 from __future__ import annotations
 
-import json
-import subprocess
+import io
+import multiprocessing
 import sys
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+
+from rich.console import Console
 
 from iotda_contract.conformance.results import PROFILES
 from iotda_contract.mock.faults import FAULTS
@@ -40,32 +44,32 @@ class KillRow:
         return self.exit_code == 1 and self.expected in self.violated
 
 
-def run_one(fault: str | None, *, max_examples: int, seed: int, folder: Path, profile: str) -> KillRow:
-    """``iotda-contract demo --allow-writes [--fault F]`` in a subprocess, read back its report.json."""
-    report = folder / f"{fault or 'clean'}-{profile}"
-    command = [sys.executable, "-m", "iotda_contract.cli", "demo", "--allow-writes", "--max-examples",
-               str(max_examples), "--check-seed", str(seed), "--report-dir", str(report),
-               "--profile", profile]  # fmt: skip
-    if fault is not None:
-        command += ["--fault", fault]
+def run_one(fault: str | None, *, max_examples: int, seed: int, profile: str) -> KillRow:
+    """The demo's check (writes allowed) on the mock with ``fault``, in this process: no argv, no files."""
+    from iotda_contract.commands.check import exit_code
+    from iotda_contract.commands.demo import demo_mock, options
+    from iotda_contract.conformance.runner import RunStopped, run_check
+
     started = time.monotonic()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    seconds = time.monotonic() - started
-    try:
-        data = json.loads((report / "report.json").read_text())
-    except OSError:
-        raise RuntimeError(f"no report for {fault}: exit {done.returncode}\n{done.stderr[-2000:]}") from None
-    st = data.get("schemathesis") or {}
+    with demo_mock(200, [fault] if fault else []) as (url, token):
+        chosen = options(url, token, allow_writes=True, max_examples=max_examples, seed=seed, profile=profile)
+        quiet = Console(file=io.StringIO())
+        try:
+            result = run_check(chosen, quiet)
+            code = exit_code(result)
+        except RunStopped as stop:
+            result, code = stop.result, 2
+    st = result.schemathesis
     return KillRow(
         fault=fault,
         profile=profile,
         expected=EXPECTED.get(fault) if fault else None,
-        exit_code=done.returncode,
-        violated=tuple(data["violated"]),
-        schemathesis_failures=tuple(st.get("failures", {})),
-        deviated=tuple(data.get("deviated", [])),
-        first_violation_at=data.get("first_violation_at"),
-        seconds=seconds,
+        exit_code=code,
+        violated=tuple(r.law_id for r in result.violated),
+        schemathesis_failures=tuple(st.failures) if st else (),
+        deviated=tuple(d.decision_id for d in result.deviations),
+        first_violation_at=result.first_violation_at,
+        seconds=time.monotonic() - started,
     )
 
 
@@ -73,10 +77,11 @@ def run_kill_table(
     *, max_examples: int = 10, seed: int = 0, workers: int = 2, profiles: tuple[str, ...] = PROFILES
 ) -> list[KillRow]:
     """The clean mock and every fault under each profile, ``workers`` at a time."""
-    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(workers) as pool:
-        faults: list[str | None] = [None, *EXPECTED]
+    faults: list[str | None] = [None, *EXPECTED]
+    # one process per worker (hypothesis runs one test at a time per process); each calls the runner itself
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [
-            pool.submit(run_one, f, max_examples=max_examples, seed=seed, folder=Path(tmp), profile=p)
+            pool.submit(run_one, f, max_examples=max_examples, seed=seed, profile=p)
             for p in profiles
             for f in faults
         ]
