@@ -83,6 +83,16 @@ def test_a_rate_limited_backend_is_waited_out_not_reported(tmp_path):
     assert data["rate_limit_retries"] > 0
 
 
+def test_a_rate_limited_backend_is_waited_out_in_a_write_run_too(tmp_path):
+    with serve("beta", seed=40, rate_limit_every=25, retry_after=0) as backend:
+        code = check(backend, "--profile", "platform", "--allow-writes", "--no-schemathesis", report=tmp_path)
+    data = read(tmp_path)
+    assert data["violated"] == []
+    assert code == 0
+    assert data["rate_limit_retries"] > 0
+    assert all(task["deleted"] for task in data["created"])
+
+
 def test_a_backend_that_keeps_limiting_stops_the_run_with_exit_2(capsys):
     with serve("alpha", seed=40, rate_limit_every=1, retry_after=0) as backend:
         assert check(backend, "--no-schemathesis") == 2
