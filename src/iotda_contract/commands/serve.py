@@ -81,6 +81,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--spec", default=str(spec.DEFAULT_SPEC_PATH), help="OpenAPI document (default: the bundled one)"
     )
+    parser.add_argument(
+        "--control",
+        action="store_true",
+        help="serve the control API (/__iotda/reset, /seed, /advance, /state) for tests that share one mock; "
+        "the platform has no such paths (docs/mock.md)",
+    )
     limits = parser.add_argument_group("limits", "what one client may cost the others (docs/mock.md, Limits)")
     limits.add_argument(
         "--max-connections",
@@ -170,6 +176,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         auth=args.auth,
         credentials=args.credentials,
         faults=tuple(args.fault),
+        control=args.control,
         spec_path=args.spec,
         max_connections=args.max_connections,
         max_headers=args.max_headers,

@@ -179,9 +179,31 @@ def guard_writes(options: CheckOptions, contract: PagingContract, records: int) 
         )
 
 
-def run_check(options: CheckOptions, console: Console | None = None) -> RunResult:
-    """Run the whole check: UsageError or TargetError before anything ran, RunStopped with partial results."""
-    console = console or Console(stderr=True)
+@dataclass
+class OpenRun:
+    """A run ready for its laws: the context they share, the laws chosen, the result being filled."""
+
+    options: CheckOptions
+    ctx: LawContext
+    laws: list[Law]
+    result: RunResult
+    started: float
+
+    @property
+    def seed(self) -> int:
+        return int(self.result.seed or 0)
+
+    def schemathesis(self, note: object = None) -> SchemathesisResult:
+        return _schemathesis(self.options, self.ctx, self.seed, note)
+
+    def finish(self) -> RunResult:
+        """Delete what the run created (also after an interruption or at --max-time), close the books."""
+        _finish(self.result, self.ctx, self.started)
+        return self.result
+
+
+def open_run(options: CheckOptions, console: Console) -> OpenRun:
+    """Validate, probe the backend, guard writes, size the walks; UsageError or TargetError when it cannot."""
     contract, laws = validate(options)
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**31)
     target = build_target(options, contract)
@@ -201,6 +223,7 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
     ctx = LawContext(target=target, contract=contract, allow_writes=options.allow_writes,
                      other_instance_id=options.other_instance_id, profile=options.profile,
                      accepted=frozenset(options.accept))  # fmt: skip
+    run = OpenRun(options, ctx, laws, result, started)
     try:
         records = probe(target)
         if records == 0 and not options.allow_writes:
@@ -215,22 +238,31 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
             from iotda_contract.conformance.laws_write import seed_records
 
             seed_records(ctx)
+    except (TargetError, KeyboardInterrupt):
+        run.finish()
+        raise
+    return run
+
+
+def run_check(options: CheckOptions, console: Console | None = None) -> RunResult:
+    """Run the whole check: UsageError or TargetError before anything ran, RunStopped with partial results."""
+    console = console or Console(stderr=True)
+    run = open_run(options, console)
+    result = run.result
+    try:
         redact = Redactor.of(token=options.token, ak=options.ak, sk=options.sk)
-        with LiveProgress(console, len(laws), redact) as live:
-            result.laws = run_laws(laws, ctx, max_examples=options.max_examples, seed=seed,
+        with LiveProgress(console, len(run.laws), redact) as live:
+            result.laws = run_laws(run.laws, run.ctx, max_examples=options.max_examples, seed=run.seed,
                                    shrink_seconds=options.shrink_seconds, listener=live.law_event,
-                                   run_started=started)  # fmt: skip
+                                   run_started=run.started)  # fmt: skip
             if options.schemathesis:
                 live.note("running schemathesis")
-                result.schemathesis = _schemathesis(options, ctx, seed, live.note)
-    except UsageError:
-        _finish(result, ctx, started)
-        raise
+                result.schemathesis = run.schemathesis(live.note)
     except (TargetError, KeyboardInterrupt) as err:
         result.stopped = "interrupted" if isinstance(err, KeyboardInterrupt) else str(err)
-        _finish(result, ctx, started)
+        run.finish()
         raise RunStopped(result, err) from None
-    _finish(result, ctx, started)
+    run.finish()
     if any(r.status == SKIPPED and r.reason == NO_RECORDS for r in result.laws):
         raise RunStopped(result, UsageError(NO_RECORDS))
     return result

@@ -105,7 +105,7 @@ def url_of(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def uvicorn_config(app: MockApp, settings: Settings | None = None) -> Any:
+def uvicorn_config(app: Callable[..., Any], settings: Settings | None = None) -> Any:
     """uvicorn's configuration for the mock: uvloop, the mock's httptools protocol under the limits of
     ``settings`` (default: the CLI's), no WebSocket, no access log."""
     import uvicorn
@@ -150,7 +150,15 @@ def serve(settings: Settings) -> int:
     import uvicorn
 
     started = time.perf_counter()
-    app = build_app(settings)
+    served: Callable[..., Any]
+    if settings.control:
+        from iotda_contract.mock.control import ControlledMock
+
+        controlled = ControlledMock(settings)
+        app, served = controlled.app, controlled
+        print("note: the control API is on (/__iotda/reset, /seed, /advance, /state)", file=sys.stderr)
+    else:
+        app = served = build_app(settings)
     gc.collect()
     gc.freeze()
     sock = bind(settings.host, settings.port)
@@ -166,11 +174,11 @@ def serve(settings: Settings) -> int:
             flush=True,
         )
     raise_open_files_limit()
-    server = uvicorn.Server(uvicorn_config(app, settings))
+    server = uvicorn.Server(uvicorn_config(served, settings))
     try:
         server.run(sockets=[sock])
     finally:
-        app.store.close()
+        (controlled.app if settings.control else app).store.close()
     return 0
 
 

@@ -32,6 +32,8 @@ class Settings:
     auth: str = "any"
     credentials: str | None = None
     faults: tuple[str, ...] = ()
+    #: Serve the control API (``mock/control.py``: /__iotda/reset, /seed, /advance, /state).
+    control: bool = False
     spec_path: str = str(DEFAULT_SPEC_PATH)
     # -- limits (docs/mock.md, "Limits"): what one client may cost everyone else -------------------
     #: Connections served at once; one more gets 503 IOTDA.000503 and is closed.
