@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
 import sqlite3
 import time
@@ -13,6 +11,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from iotda_contract.mock.index import IdIndex, InvalidIds
+from iotda_contract.mock.storage import StorageError as StorageError
+from iotda_contract.mock.storage import check_path, lock, storage_error
+from iotda_contract.mock.storage import lock_path as lock_path
 from iotda_contract.mock.tasks import COLUMNS, RecordIds, Task
 
 #: The app or task_id part of a filter key that matches every value.
@@ -61,76 +62,6 @@ def _keys(task: Task) -> tuple[FilterKey, ...]:
     if task_key is None:
         return ((p, i, ALL, ALL), (p, i, app, ALL))
     return ((p, i, ALL, ALL), (p, i, app, ALL), (p, i, ALL, task_key), (p, i, app, task_key))
-
-
-class StorageError(Exception):
-    """The ``--db`` file cannot be used; the message is one line, naming the file and why."""
-
-
-#: SQLite's words -> what they mean for the file, in the one-line message of a StorageError.
-_SQLITE_REASONS = (
-    ("file is not a database", "is not a SQLite database"),
-    ("malformed", "is corrupt (database disk image is malformed)"),
-    ("readonly", "is read-only"),
-    ("locked", "is locked by another process"),
-    ("disk i/o error", "cannot be read or written (disk I/O error)"),
-    ("unable to open", "cannot be opened"),
-)
-
-
-def _storage_error(path: str, err: sqlite3.Error) -> StorageError:
-    text = str(err)
-    for words, meaning in _SQLITE_REASONS:
-        if words in text.lower():
-            return StorageError(f"the database {path} {meaning}")
-    return StorageError(f"the database {path} cannot be used: {text}")
-
-
-def lock_path(path: str | Path) -> Path:
-    """The sidecar file a store locks (``flock``) while it uses ``path``: ``<db>.lock``."""
-    return Path(f"{path}.lock")
-
-
-def _check_path(path: Path) -> None:
-    """Refuse, with a clear reason, what SQLite would only call "unable to open database file"."""
-    folder = path.parent
-    if path.is_dir():
-        raise StorageError(f"the database {path} is a directory")
-    if not folder.exists():
-        raise StorageError(f"the database {path} cannot be created: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise StorageError(f"the database {path} cannot be created: {folder} is not a folder")
-    if path.exists():
-        if not os.access(path, os.R_OK):
-            raise StorageError(f"the database {path} cannot be read (permission denied)")
-        if not os.access(path, os.W_OK):
-            raise StorageError(f"the database {path} is read-only")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise StorageError(
-            f"the database {path} cannot be used: its folder is not writable (for SQLite's -wal, -shm files)"
-        )
-
-
-def _lock(path: Path) -> int:
-    """Take the exclusive lock of ``path`` (its ``.lock`` file, holding the owner's pid); its descriptor."""
-    sidecar = lock_path(path)
-    try:
-        fd = os.open(sidecar, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError as err:
-        raise StorageError(f"cannot create the lock file {sidecar}: {err.strerror}") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as err:
-        owner = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-        os.close(fd)
-        if err.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-            who = f"another mock (pid {owner})" if owner.isdigit() else "another mock"
-            message = f"the database {path} is in use by {who}; give each mock its own --db"
-            raise StorageError(message) from None
-        raise StorageError(f"cannot lock {sidecar}: {err.strerror}") from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-    return fd
 
 
 @dataclass
@@ -182,8 +113,8 @@ class Store:
             self._load()
             return
         file = Path(self.path)
-        _check_path(file)
-        self._lock_fd = _lock(file)  # a second mock on the same file stops here
+        check_path(file)
+        self._lock_fd = lock(file)  # a second mock on the same file stops here
         try:
             self._db = self._open()
             try:
@@ -194,7 +125,7 @@ class Store:
                 raise
         except sqlite3.Error as err:
             self._unlock()
-            raise _storage_error(self.path, err) from None
+            raise storage_error(self.path, err) from None
         except BaseException:
             self._unlock()
             raise
