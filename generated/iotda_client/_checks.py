@@ -10,10 +10,11 @@ additionalProperties, required.
 (``$`` is the end of the text). A parameter carrying JSON text is parsed and its value checked
 against the schema named by the spec's ``x-iotda-json-schema``.
 
-Violations raise ``ParameterError(ValueError)`` with ``parameter`` (wire name, or ``body``),
-``constraint`` (the keyword broken, or ``json`` for text that does not parse), ``value`` (the
-offending value), ``expected`` (the keyword's value in the spec) and ``pointer`` (where inside a
-JSON value, ``""`` for the value itself).
+An enum argument may be the generated member or its plain value; a request body may be the
+generated model or a dict of its JSON form. Violations raise ``ParameterError(ValueError)`` with
+``parameter`` (wire name, or ``body``), ``constraint`` (the keyword broken, or ``json`` for text that
+does not parse), ``value`` (the offending value), ``expected`` (the keyword's value in the spec) and
+``pointer`` (where inside a JSON value, ``""`` for the value itself).
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ def check_arguments(rules: Mapping[str, Rule], arguments: Mapping[str, object]) 
 
 
 def check_body(schema: Schema, required: bool, body: object) -> None:
-    """Check a request body (a generated model, serialised with ``to_dict``) against its schema."""
+    """Check a request body against its schema: a generated model (as ``to_dict`` serialises it) or a dict
+    of the JSON it stands for (checked as it is, so enum fields are their plain values)."""
     if isinstance(body, Unset):
         if required:
             raise ParameterError("body", "required", body, True)

@@ -1,13 +1,14 @@
 """The marker walk shared by the generated paginators (``iterate_pages``, ``iterate_items`` and async twins).
 
 Generated from openapi/templates/paging.py.jinja by scripts/generate.py; do not edit. Each paged
-endpoint module (an operation with the spec's ``x-iotda-paging``) binds these walks to its own
-request function, page model and the extension's pointers. The walk:
+operation (one with the spec's ``x-iotda-paging``) has a module ``api/<tag>/<operation>_pages.py`` that
+binds these walks to its request function, page model and the extension's pointers. The walk:
 
 - sends the caller's marker and offset on the first request, then the previous page's next marker
   and no offset (the marker already says where the next page starts);
-- stops after an empty page or a page without a next marker, or once ``max_pages`` pages or
-  ``max_items`` items were produced (a cap of 0 sends nothing);
+- stops after the last page: an empty page, a short page (fewer items than the page size: the limit
+  sent, or the server's default limit when none is sent) or a page without a next marker; or once
+  ``max_pages`` pages or ``max_items`` items were produced (a cap of 0 sends nothing);
 - raises ``PagingError`` when a page request is answered with a non-2xx status, or with a body
   that is not a page, or when a page's next marker equals the marker that was sent (no progress).
 """
@@ -50,6 +51,11 @@ def check_cap(name: str, value: int | None) -> None:
         raise ValueError(f"{name} must be None or an integer >= 0, not {value!r}")
 
 
+def page_size(limit: int | Unset, default: int | None) -> int | None:
+    """The items a full page holds: the limit sent, else the spec's ``default`` (``None``: not known)."""
+    return default if isinstance(limit, Unset) else limit
+
+
 def _page(response: Response[Any], page_type: type[P], number: int, sent: str | Unset) -> P:
     marker = None if isinstance(sent, Unset) else sent
     status = int(response.status_code)
@@ -80,9 +86,11 @@ def _next_marker(
     marker_of: Callable[[P], str | None],
     sent: str | Unset,
     number: int,
+    size: int | None,
 ) -> str | None:
-    """The marker of the next request, or ``None`` when ``page`` is the last one."""
-    if not items_of(page):
+    """The marker of the next request, or ``None`` when ``page`` is the last: empty, short or without marker."""
+    items = items_of(page)
+    if not items or (size is not None and len(items) < size):
         return None
     marker = marker_of(page)
     if marker is not None and not isinstance(sent, Unset) and marker == sent:
@@ -104,8 +112,9 @@ def walk_pages(
     marker_of: Callable[[P], str | None],
     first_marker: str | Unset,
     max_pages: int | None,
+    size: int | None = None,
 ) -> Generator[P, None, None]:
-    """Pages from ``fetch(marker, is_first)`` until the last one or ``max_pages``."""
+    """Pages from ``fetch(marker, is_first)`` until the last one or ``max_pages``; ``size``: see ``page_size``."""
     check_cap("max_pages", max_pages)
     marker: str | Unset = first_marker
     number = 0
@@ -113,7 +122,7 @@ def walk_pages(
         number += 1
         page = _page(fetch(marker, number == 1), page_type, number, marker)
         yield page
-        next_marker = _next_marker(page, items_of, marker_of, marker, number)
+        next_marker = _next_marker(page, items_of, marker_of, marker, number, size)
         if next_marker is None:
             return
         marker = next_marker
@@ -145,6 +154,7 @@ async def awalk_pages(
     marker_of: Callable[[P], str | None],
     first_marker: str | Unset,
     max_pages: int | None,
+    size: int | None = None,
 ) -> AsyncGenerator[P, None]:
     """The async twin of ``walk_pages``."""
     check_cap("max_pages", max_pages)
@@ -154,7 +164,7 @@ async def awalk_pages(
         number += 1
         page = _page(await fetch(marker, number == 1), page_type, number, marker)
         yield page
-        next_marker = _next_marker(page, items_of, marker_of, marker, number)
+        next_marker = _next_marker(page, items_of, marker_of, marker, number, size)
         if next_marker is None:
             return
         marker = next_marker
@@ -179,4 +189,4 @@ async def awalk_items(
         await pages.aclose()
 
 
-__all__ = ["PagingError", "awalk_items", "awalk_pages", "check_cap", "walk_items", "walk_pages"]
+__all__ = ["PagingError", "awalk_items", "awalk_pages", "check_cap", "page_size", "walk_items", "walk_pages"]

@@ -1,8 +1,9 @@
 """POST /v5/iot/{project_id}/export-tasks (CreateExportTask), generated from the spec; do not edit.
 
-Functions: ``sync``, ``sync_detailed``, ``asyncio``, ``asyncio_detailed`` send one request.
-Before sending, each checks every argument against the spec's constraints and raises
-``ParameterError`` (a ``ValueError``, from ``_checks``) without sending anything when one is broken.
+``sync``, ``sync_detailed``, ``asyncio`` and ``asyncio_detailed`` send one request. Before sending, each
+checks every argument against the spec's constraints and raises ``ParameterError`` (a ``ValueError``)
+without sending anything when one is broken. An enum argument takes the member or its value.
+The body may be the model ``AddExportTask`` or a dict of its JSON form; either is checked.
 """
 
 from http import HTTPStatus
@@ -55,7 +56,7 @@ _BODY_SCHEMA: _checks.Schema = {
 def _get_kwargs(
     project_id: str,
     *,
-    body: AddExportTask,
+    body: AddExportTask | dict[str, Any],
     instance_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     _checks.check_arguments(
@@ -66,6 +67,8 @@ def _get_kwargs(
         },
     )
     _checks.check_body(_BODY_SCHEMA, True, body)
+    if isinstance(body, dict):
+        body = AddExportTask.from_dict(body)
     headers: dict[str, Any] = {}
     if not isinstance(instance_id, Unset):
         headers["Instance-Id"] = instance_id
@@ -134,7 +137,7 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddExportTask,
+    body: AddExportTask | dict[str, Any],
     instance_id: str | Unset = UNSET,
 ) -> Response[Error | ExportTask]:
     """Create an export task
@@ -173,7 +176,7 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddExportTask,
+    body: AddExportTask | dict[str, Any],
     instance_id: str | Unset = UNSET,
 ) -> Error | ExportTask | None:
     """Create an export task
@@ -207,7 +210,7 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddExportTask,
+    body: AddExportTask | dict[str, Any],
     instance_id: str | Unset = UNSET,
 ) -> Response[Error | ExportTask]:
     """Create an export task
@@ -244,7 +247,7 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddExportTask,
+    body: AddExportTask | dict[str, Any],
     instance_id: str | Unset = UNSET,
 ) -> Error | ExportTask | None:
     """Create an export task

@@ -1,8 +1,8 @@
 """DELETE /v5/iot/{project_id}/export-tasks/{export_task_id} (DeleteExportTask), generated from the spec; do not edit.
 
-Functions: ``sync``, ``sync_detailed``, ``asyncio``, ``asyncio_detailed`` send one request.
-Before sending, each checks every argument against the spec's constraints and raises
-``ParameterError`` (a ``ValueError``, from ``_checks``) without sending anything when one is broken.
+``sync``, ``sync_detailed``, ``asyncio`` and ``asyncio_detailed`` send one request. Before sending, each
+checks every argument against the spec's constraints and raises ``ParameterError`` (a ``ValueError``)
+without sending anything when one is broken. An enum argument takes the member or its value.
 """
 
 from http import HTTPStatus

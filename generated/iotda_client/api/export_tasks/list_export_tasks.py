@@ -1,18 +1,13 @@
 """GET /v5/iot/{project_id}/export-tasks (ListExportTasks), generated from the spec; do not edit.
 
-Functions: ``sync``, ``sync_detailed``, ``asyncio``, ``asyncio_detailed`` send one request.
-Before sending, each checks every argument against the spec's constraints and raises
-``ParameterError`` (a ``ValueError``, from ``_checks``) without sending anything when one is broken.
+``sync``, ``sync_detailed``, ``asyncio`` and ``asyncio_detailed`` send one request. Before sending, each
+checks every argument against the spec's constraints and raises ``ParameterError`` (a ``ValueError``)
+without sending anything when one is broken. An enum argument takes the member or its value.
 
-Paginators (from the spec's ``x-iotda-paging``): ``iterate_pages`` / ``aiterate_pages`` yield each
-parsed page, ``iterate_items`` / ``aiterate_items`` each item of ``/export_tasks``.
-They take the same arguments as ``sync`` plus ``max_pages`` (and ``max_items``) caps, start at
-the given marker and offset (sent with the first request only), follow
-``/page/marker`` until a page is empty or has no next marker, and raise
-``PagingError`` (from ``paging``) on a non-2xx answer or a marker that does not advance.
+The paginators ``iterate_pages``, ``iterate_items``, ``aiterate_pages`` and ``aiterate_items`` are
+re-exported from ``list_export_tasks_pages``.
 """
 
-from collections.abc import AsyncIterator, Iterator
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -20,11 +15,9 @@ from urllib.parse import quote
 import httpx
 
 from ... import _checks, errors
-from ... import paging as _paging
 from ...client import AuthenticatedClient, Client
 from ...models.app_type import AppType
 from ...models.error import Error
-from ...models.export_task import ExportTask
 from ...models.list_export_tasks_response import ListExportTasksResponse
 from ...models.resource_type import ResourceType
 from ...types import UNSET, Response, Unset
@@ -106,9 +99,9 @@ def _get_kwargs(
     limit: int | Unset = 10,
     marker: str | Unset = "ffffffffffffffffffffffff",
     offset: int | Unset = 0,
-    resource_type: ResourceType,
+    resource_type: ResourceType | str,
     resource_condition: str | Unset = UNSET,
-    app_type: AppType | Unset = UNSET,
+    app_type: AppType | str | Unset = UNSET,
     app_id: str | Unset = UNSET,
     instance_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -126,6 +119,9 @@ def _get_kwargs(
             "app_id": app_id,
         },
     )
+    resource_type = ResourceType(resource_type)
+    if not isinstance(app_type, Unset):
+        app_type = AppType(app_type)
     headers: dict[str, Any] = {}
     if not isinstance(instance_id, Unset):
         headers["Instance-Id"] = instance_id
@@ -217,9 +213,9 @@ def sync_detailed(
     limit: int | Unset = 10,
     marker: str | Unset = "ffffffffffffffffffffffff",
     offset: int | Unset = 0,
-    resource_type: ResourceType,
+    resource_type: ResourceType | str,
     resource_condition: str | Unset = UNSET,
-    app_type: AppType | Unset = UNSET,
+    app_type: AppType | str | Unset = UNSET,
     app_id: str | Unset = UNSET,
     instance_id: str | Unset = UNSET,
 ) -> Response[Error | ListExportTasksResponse]:
@@ -281,9 +277,9 @@ def sync(
     limit: int | Unset = 10,
     marker: str | Unset = "ffffffffffffffffffffffff",
     offset: int | Unset = 0,
-    resource_type: ResourceType,
+    resource_type: ResourceType | str,
     resource_condition: str | Unset = UNSET,
-    app_type: AppType | Unset = UNSET,
+    app_type: AppType | str | Unset = UNSET,
     app_id: str | Unset = UNSET,
     instance_id: str | Unset = UNSET,
 ) -> Error | ListExportTasksResponse | None:
@@ -340,9 +336,9 @@ async def asyncio_detailed(
     limit: int | Unset = 10,
     marker: str | Unset = "ffffffffffffffffffffffff",
     offset: int | Unset = 0,
-    resource_type: ResourceType,
+    resource_type: ResourceType | str,
     resource_condition: str | Unset = UNSET,
-    app_type: AppType | Unset = UNSET,
+    app_type: AppType | str | Unset = UNSET,
     app_id: str | Unset = UNSET,
     instance_id: str | Unset = UNSET,
 ) -> Response[Error | ListExportTasksResponse]:
@@ -402,9 +398,9 @@ async def asyncio(
     limit: int | Unset = 10,
     marker: str | Unset = "ffffffffffffffffffffffff",
     offset: int | Unset = 0,
-    resource_type: ResourceType,
+    resource_type: ResourceType | str,
     resource_condition: str | Unset = UNSET,
-    app_type: AppType | Unset = UNSET,
+    app_type: AppType | str | Unset = UNSET,
     app_id: str | Unset = UNSET,
     instance_id: str | Unset = UNSET,
 ) -> Error | ListExportTasksResponse | None:
@@ -456,154 +452,7 @@ async def asyncio(
     ).parsed
 
 
-def _items_of(page: ListExportTasksResponse) -> list[ExportTask]:
-    """The items of a page: ``/export_tasks``."""
-    return page.export_tasks
-
-
-def _marker_of(page: ListExportTasksResponse) -> str | None:
-    """The marker of the next page: ``/page/marker``, ``None`` when absent."""
-    value = page.page.marker
-    return None if isinstance(value, Unset) else value
-
-
-def iterate_pages(
-    project_id: str,
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = 10,
-    marker: str | Unset = "ffffffffffffffffffffffff",
-    offset: int | Unset = 0,
-    resource_type: ResourceType,
-    resource_condition: str | Unset = UNSET,
-    app_type: AppType | Unset = UNSET,
-    app_id: str | Unset = UNSET,
-    instance_id: str | Unset = UNSET,
-    max_pages: int | None = None,
-) -> Iterator[ListExportTasksResponse]:
-    """Each parsed page of the marker walk, at most ``max_pages`` of them (see the module docstring)."""
-    _paging.check_cap("max_pages", max_pages)
-
-    def fetch(page_marker: str | Unset, first: bool) -> Response[Error | ListExportTasksResponse]:
-        return sync_detailed(
-            project_id=project_id,
-            client=client,
-            limit=limit,
-            marker=page_marker,
-            offset=offset if first else UNSET,
-            resource_type=resource_type,
-            resource_condition=resource_condition,
-            app_type=app_type,
-            app_id=app_id,
-            instance_id=instance_id,
-        )
-
-    return _paging.walk_pages(fetch, ListExportTasksResponse, _items_of, _marker_of, marker, max_pages)
-
-
-def iterate_items(
-    project_id: str,
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = 10,
-    marker: str | Unset = "ffffffffffffffffffffffff",
-    offset: int | Unset = 0,
-    resource_type: ResourceType,
-    resource_condition: str | Unset = UNSET,
-    app_type: AppType | Unset = UNSET,
-    app_id: str | Unset = UNSET,
-    instance_id: str | Unset = UNSET,
-    max_pages: int | None = None,
-    max_items: int | None = None,
-) -> Iterator[ExportTask]:
-    """Each item of the marker walk, at most ``max_items`` of them from at most ``max_pages`` pages."""
-    _paging.check_cap("max_pages", max_pages)
-    _paging.check_cap("max_items", max_items)
-
-    def fetch(page_marker: str | Unset, first: bool) -> Response[Error | ListExportTasksResponse]:
-        return sync_detailed(
-            project_id=project_id,
-            client=client,
-            limit=limit,
-            marker=page_marker,
-            offset=offset if first else UNSET,
-            resource_type=resource_type,
-            resource_condition=resource_condition,
-            app_type=app_type,
-            app_id=app_id,
-            instance_id=instance_id,
-        )
-
-    pages = _paging.walk_pages(fetch, ListExportTasksResponse, _items_of, _marker_of, marker, max_pages)
-    return _paging.walk_items(pages, _items_of, max_items)
-
-
-def aiterate_pages(
-    project_id: str,
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = 10,
-    marker: str | Unset = "ffffffffffffffffffffffff",
-    offset: int | Unset = 0,
-    resource_type: ResourceType,
-    resource_condition: str | Unset = UNSET,
-    app_type: AppType | Unset = UNSET,
-    app_id: str | Unset = UNSET,
-    instance_id: str | Unset = UNSET,
-    max_pages: int | None = None,
-) -> AsyncIterator[ListExportTasksResponse]:
-    """The async twin of ``iterate_pages``: ``async for page in aiterate_pages(...)``."""
-    _paging.check_cap("max_pages", max_pages)
-
-    async def fetch(page_marker: str | Unset, first: bool) -> Response[Error | ListExportTasksResponse]:
-        return await asyncio_detailed(
-            project_id=project_id,
-            client=client,
-            limit=limit,
-            marker=page_marker,
-            offset=offset if first else UNSET,
-            resource_type=resource_type,
-            resource_condition=resource_condition,
-            app_type=app_type,
-            app_id=app_id,
-            instance_id=instance_id,
-        )
-
-    return _paging.awalk_pages(fetch, ListExportTasksResponse, _items_of, _marker_of, marker, max_pages)
-
-
-def aiterate_items(
-    project_id: str,
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = 10,
-    marker: str | Unset = "ffffffffffffffffffffffff",
-    offset: int | Unset = 0,
-    resource_type: ResourceType,
-    resource_condition: str | Unset = UNSET,
-    app_type: AppType | Unset = UNSET,
-    app_id: str | Unset = UNSET,
-    instance_id: str | Unset = UNSET,
-    max_pages: int | None = None,
-    max_items: int | None = None,
-) -> AsyncIterator[ExportTask]:
-    """The async twin of ``iterate_items``: ``async for item in aiterate_items(...)``."""
-    _paging.check_cap("max_pages", max_pages)
-    _paging.check_cap("max_items", max_items)
-
-    async def fetch(page_marker: str | Unset, first: bool) -> Response[Error | ListExportTasksResponse]:
-        return await asyncio_detailed(
-            project_id=project_id,
-            client=client,
-            limit=limit,
-            marker=page_marker,
-            offset=offset if first else UNSET,
-            resource_type=resource_type,
-            resource_condition=resource_condition,
-            app_type=app_type,
-            app_id=app_id,
-            instance_id=instance_id,
-        )
-
-    pages = _paging.awalk_pages(fetch, ListExportTasksResponse, _items_of, _marker_of, marker, max_pages)
-    return _paging.awalk_items(pages, _items_of, max_items)
+from .list_export_tasks_pages import aiterate_items as aiterate_items
+from .list_export_tasks_pages import aiterate_pages as aiterate_pages
+from .list_export_tasks_pages import iterate_items as iterate_items
+from .list_export_tasks_pages import iterate_pages as iterate_pages
