@@ -16,9 +16,9 @@ from iotda_client import Client, ParameterError, _checks
 from iotda_client.api.export_tasks import create_export_task, delete_export_task, list_export_tasks
 from iotda_client.models import AddExportTask, AppType, ResourceCondition, ResourceType
 from iotda_client.types import UNSET
+from iotda_codegen.contract import constraints
 
 from iotda_contract import spec as spec_module
-from iotda_contract.codegen_contract import constraints
 
 SPEC = spec_module.load()
 LIST = SPEC.operation("ListExportTasks")
@@ -97,13 +97,14 @@ def list_arguments(draw: st.DrawFn) -> dict[str, Any]:
     return chosen
 
 
-def call_list(client: Client, wire: dict[str, Any]) -> None:
+def call_list(client: Client, wire: dict[str, Any], *, members: bool = True) -> None:
+    """Call ListExportTasks with ``wire``'s values: enum values as members, or as given if not ``members``."""
     kwargs = {}
     for parameter in LIST.parameters:
         if parameter.name in wire:
             value = wire[parameter.name]
             enum_class = ENUM_CLASSES.get(python_name(parameter))
-            is_member = enum_class is not None and value in [member.value for member in enum_class]
+            is_member = members and enum_class is not None and value in [m.value for m in enum_class]
             kwargs[python_name(parameter)] = enum_class(value) if is_member else value
     project_id = kwargs.pop("project_id")
     list_export_tasks.sync_detailed(project_id, client=client, **kwargs)
@@ -121,11 +122,11 @@ def base_arguments() -> dict[str, Any]:
 # --- valid values go out unchanged -------------------------------------------------------------
 
 
-@given(wire=list_arguments())
-def test_every_valid_argument_is_sent_as_given(wire: dict[str, Any]) -> None:
+@given(wire=list_arguments(), members=st.booleans())
+def test_every_valid_argument_is_sent_as_given(wire: dict[str, Any], members: bool) -> None:
     rec = Recorder()
     with rec.client.get_httpx_client():
-        call_list(rec.client, wire)
+        call_list(rec.client, wire, members=members)
     (request,) = rec.requests
     sent = dict(request.url.params)
     assert len(request.url.params.multi_items()) == len(sent)
@@ -234,6 +235,40 @@ def test_values_outside_the_enum_are_refused(parameter, data) -> None:
     assert_refused({parameter.name: value}, parameter.name, "enum")
 
 
+def test_enum_arguments_take_their_plain_values(recorder: Recorder) -> None:
+    list_export_tasks.sync_detailed("p1", client=recorder.client, resource_type="BatchTask", app_type="APP")
+    list_export_tasks.sync_detailed(
+        "p1", client=recorder.client, resource_type=ResourceType.BATCHTASK, app_type=AppType.APP
+    )
+    plain, members = (dict(request.url.params) for request in recorder.requests)
+    assert plain == members
+    assert (plain["resource_type"], plain["app_type"]) == ("BatchTask", "APP")
+
+
+@pytest.mark.asyncio
+async def test_async_enum_arguments_take_their_plain_values() -> None:
+    rec = Recorder()
+    async with rec.client.get_async_httpx_client():
+        await list_export_tasks.asyncio_detailed("p1", client=rec.client, resource_type="BatchTask")
+    assert rec.requests[0].url.params["resource_type"] == "BatchTask"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "parameter"),
+    [({"resource_type": "batchtask"}, "resource_type"), ({"app_type": "Global"}, "app_type")],
+)
+def test_a_plain_value_outside_the_enum_is_refused(recorder: Recorder, arguments, parameter) -> None:
+    with pytest.raises(ParameterError) as caught:
+        list_export_tasks.sync_detailed(
+            "p1", client=recorder.client, **{"resource_type": "BatchTask", **arguments}
+        )
+    error = caught.value
+    assert (error.parameter, error.constraint, error.value) == (parameter, "enum", arguments[parameter])
+    assert error.expected == LIST.parameter(parameter).schema["enum"]
+    assert f"parameter {parameter!r} breaks enum=" in str(error)
+    assert recorder.requests == []
+
+
 @pytest.mark.parametrize("parameter", REQUIRED, ids=lambda p: p.name)
 def test_missing_required_parameters_are_refused(parameter) -> None:
     error = assert_refused({parameter.name: UNSET}, parameter.name, "required")
@@ -323,6 +358,56 @@ def test_a_valid_body_is_sent_as_its_json(recorder: Recorder) -> None:
     create_export_task.sync_detailed("p1", client=recorder.client, body=body)
     (request,) = recorder.requests
     assert json.loads(request.content) == body.to_dict()
+
+
+VALID_BODY = {
+    "resource_type": "BatchTask",
+    "resource_condition": {"task_id": TASK_ID},
+    "export_format": "xls",
+    "app_type": "APP",
+    "app_id": BODY_SCHEMA["properties"]["app_id"]["example"],
+}
+
+
+def test_a_dict_body_is_checked_and_sent_as_it_is(recorder: Recorder) -> None:
+    create_export_task.sync_detailed("p1", client=recorder.client, body=VALID_BODY)
+    create_export_task.sync_detailed("p1", client=recorder.client, body=AddExportTask.from_dict(VALID_BODY))
+    from_dict, from_model = (json.loads(request.content) for request in recorder.requests)
+    assert from_dict == from_model == VALID_BODY
+
+
+@pytest.mark.asyncio
+async def test_async_calls_take_a_dict_body() -> None:
+    rec = Recorder()
+    async with rec.client.get_async_httpx_client():
+        await create_export_task.asyncio_detailed(
+            "p1", client=rec.client, body={"resource_type": "BatchTask"}
+        )
+    assert json.loads(rec.requests[0].content) == {"resource_type": "BatchTask"}
+
+
+@pytest.mark.parametrize(
+    ("body", "constraint", "pointer"),
+    [
+        ({**VALID_BODY, "resource_type": "Batch"}, "enum", "/resource_type"),
+        ({**VALID_BODY, "resource_condition": {"task_id": "x"}}, "pattern", "/resource_condition/task_id"),
+        ({**VALID_BODY, "colour": "red"}, "additionalProperties", "/colour"),
+        ({"export_format": "xls"}, "required", "/resource_type"),
+        ({**VALID_BODY, "app_id": 7}, "type", "/app_id"),
+        ([VALID_BODY], "type", ""),
+    ],
+)
+def test_an_invalid_dict_body_is_refused(
+    recorder: Recorder, body: Any, constraint: str, pointer: str
+) -> None:
+    with pytest.raises(ParameterError) as caught:
+        create_export_task.sync_detailed("p1", client=recorder.client, body=body)
+    assert (caught.value.parameter, caught.value.constraint, caught.value.pointer) == (
+        "body",
+        constraint,
+        pointer,
+    )
+    assert recorder.requests == []
 
 
 @pytest.mark.parametrize(

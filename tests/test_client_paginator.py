@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from iotda_client import Client, PagingError, ParameterError
 from iotda_client.api.export_tasks import list_export_tasks
 from iotda_client.models import ResourceType
+from iotda_client.types import UNSET
 
 from iotda_contract import spec as spec_module
 from iotda_contract.spec import json_pointer_get
@@ -102,10 +103,9 @@ def walk_args(recording: Recording, **extra: Any) -> dict[str, Any]:
 def test_several_pages_sync_send_each_page_s_marker(serve) -> None:
     server = serve(contract_server(23))
     pages = list(list_export_tasks.iterate_pages(**walk_args(server, limit=10)))
-    assert [len(page.export_tasks) for page in pages] == [10, 10, 3, 0]
+    assert [len(page.export_tasks) for page in pages] == [10, 10, 3]
     returned = [json_pointer_get(page.to_dict(), PAGING.next_marker_pointer) for page in pages]
     assert server.sent(PAGING.marker_parameter) == [START, *returned[:-1]]
-    assert returned[-1] is None
 
 
 def test_items_come_newest_first_each_once(serve) -> None:
@@ -120,10 +120,11 @@ async def test_several_pages_async_send_each_page_s_marker() -> None:
     async with server.client.get_async_httpx_client():
         pages = [page async for page in list_export_tasks.aiterate_pages(**walk_args(server, limit=10))]
         items = [item async for item in list_export_tasks.aiterate_items(**walk_args(server, limit=7))]
-    assert [len(page.export_tasks) for page in pages] == [10, 10, 3, 0]
+    assert [len(page.export_tasks) for page in pages] == [10, 10, 3]
     returned = [page.page.marker for page in pages[:-1]]
-    assert server.sent(PAGING.marker_parameter)[:4] == [START, *returned]
+    assert server.sent(PAGING.marker_parameter)[:3] == [START, *returned]
     assert [item.export_task_id for item in items] == [f"task_{n}" for n in range(23, 0, -1)]
+    assert len(server.requests) == 3 + 4  # the items walk: 7, 7, 7 and the short page of 2
 
 
 def test_an_empty_first_page_ends_the_walk(serve) -> None:
@@ -135,10 +136,38 @@ def test_an_empty_first_page_ends_the_walk(serve) -> None:
     assert len(server.requests) == 2
 
 
-def test_a_short_last_page_with_a_marker_is_followed_by_one_empty_page(serve) -> None:
+def test_a_short_page_with_a_marker_is_the_last(serve) -> None:
     server = serve(contract_server(12))
     pages = list(list_export_tasks.iterate_pages(**walk_args(server, limit=10)))
-    assert [len(page.export_tasks) for page in pages] == [10, 2, 0]
+    assert [len(page.export_tasks) for page in pages] == [10, 2]
+    assert pages[-1].page.marker == record_id(1)  # the server gave a marker, but the page is short
+    assert len(server.requests) == 2
+    assert len(list(list_export_tasks.iterate_items(**walk_args(server, limit=10)))) == 12
+    assert len(server.requests) == 4
+
+
+@pytest.mark.asyncio
+async def test_a_short_page_with_a_marker_ends_the_async_walk() -> None:
+    server = Recording(contract_server(12))
+    async with server.client.get_async_httpx_client():
+        pages = [page async for page in list_export_tasks.aiterate_pages(**walk_args(server, limit=10))]
+        items = [item async for item in list_export_tasks.aiterate_items(**walk_args(server, limit=5))]
+    assert [len(page.export_tasks) for page in pages] == [10, 2]
+    assert len(items) == 12
+    assert len(server.requests) == 2 + 3
+
+
+def test_without_a_limit_a_page_is_short_below_the_spec_s_default(serve) -> None:
+    server = serve(contract_server(LIMIT["default"] + 1))
+    pages = list(list_export_tasks.iterate_pages(**walk_args(server, limit=UNSET)))
+    assert [len(page.export_tasks) for page in pages] == [LIMIT["default"], 1]
+    assert server.sent(PAGING.limit_parameter) == [None, None]
+
+
+def test_a_full_last_page_is_followed_by_one_empty_page(serve) -> None:
+    server = serve(contract_server(20))
+    pages = list(list_export_tasks.iterate_pages(**walk_args(server, limit=10)))
+    assert [len(page.export_tasks) for page in pages] == [10, 10, 0]
 
 
 def test_a_page_without_marker_is_the_last(serve) -> None:
@@ -187,7 +216,7 @@ def test_offset_is_sent_with_the_first_request_only(serve) -> None:
     server = serve(contract_server(30))
     items = list(list_export_tasks.iterate_items(**walk_args(server, limit=10, offset=5)))
     assert [item.export_task_id for item in items] == [f"task_{n}" for n in range(25, 0, -1)]
-    assert server.sent(PAGING.offset_parameter or "") == ["5", None, None, None]
+    assert server.sent(PAGING.offset_parameter or "") == ["5", None, None]  # 10, 10 and the short 5
 
 
 def test_a_non_2xx_answer_stops_the_walk_with_paging_error(serve) -> None:
@@ -200,7 +229,7 @@ def test_a_non_2xx_answer_stops_the_walk_with_paging_error(serve) -> None:
     )
     seen = []
     with pytest.raises(PagingError) as caught:
-        seen.extend(list_export_tasks.iterate_items(**walk_args(server)))
+        seen.extend(list_export_tasks.iterate_items(**walk_args(server, limit=1)))
     assert (caught.value.status_code, caught.value.page_number, caught.value.marker) == (400, 2, record_id(3))
     assert "400" in str(caught.value)
     assert len(server.requests) == 2
@@ -219,14 +248,14 @@ def test_a_marker_that_does_not_advance_stops_the_walk(serve) -> None:
     stuck = {"export_tasks": [task(5)], "page": {"count": 9, "marker": record_id(5)}}
     server = serve(scripted_server((200, stuck), (200, stuck), (200, stuck)))
     with pytest.raises(PagingError, match="never end"):
-        list(list_export_tasks.iterate_pages(**walk_args(server)))
+        list(list_export_tasks.iterate_pages(**walk_args(server, limit=1)))
     assert len(server.requests) == 2
 
 
 def test_a_bad_marker_from_the_server_is_refused_before_the_next_request(serve) -> None:
     server = serve(scripted_server((200, {"export_tasks": [task(1)], "page": {"count": 1, "marker": "xyz"}})))
     with pytest.raises(ParameterError) as caught:
-        list(list_export_tasks.iterate_pages(**walk_args(server)))
+        list(list_export_tasks.iterate_pages(**walk_args(server, limit=1)))
     assert (caught.value.parameter, caught.value.constraint) == (PAGING.marker_parameter, "pattern")
     assert len(server.requests) == 1
 
@@ -246,4 +275,5 @@ def test_the_item_walk_yields_every_record_below_the_start_marker_once(
         )
     expected = [n for n in range(count, 0, -1) if n < start]
     assert [item.export_task_id for item in items] == [f"task_{n}" for n in expected]
-    assert len(server.requests) == -(-len(expected) // limit) + 1  # the pages, then one empty page
+    # Full pages, then the short page that ends the walk (an empty one when the last page was full).
+    assert len(server.requests) == len(expected) // limit + 1

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from openapi_python_client.parser.bodies import Body, BodyType
+from openapi_python_client.parser.properties.enum_property import EnumProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.model_property import ModelProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
@@ -60,6 +62,8 @@ class ParameterRule:
     schema: Schema
     #: For a parameter carrying JSON text: the schema of the decoded value.
     json_schema: Schema | None
+    #: For an enum parameter: the generated enum class, which the endpoint builds from a plain value.
+    enum_class: str | None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class BodyRule:
     python_name: str
     required: bool
     schema: Schema
+    #: For a JSON body of a generated model: the model class, which the endpoint builds from a dict.
+    model_class: str | None
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,9 @@ class PagingPlan:
 
     marker_argument: str
     offset_argument: str | None
+    limit_argument: str
+    #: The page size the server uses when no limit is sent (the spec's default), if the spec has one.
+    limit_default: int | None
     page_type: str
     item_type: str
     #: Attribute chain from the parsed page to its list of items (every step is required).
@@ -147,6 +156,28 @@ class Contract:
             paging=self._paging(op, endpoint),
         )
 
+    def declare(self, prop: PropertyProtocol) -> str:
+        """The argument declaration of ``prop``: the generator's, with an enum also taking its values.
+
+        ``resource_type: ResourceType`` becomes ``resource_type: ResourceType | str``; the endpoint
+        checks a plain value against the spec's enum and turns it into the member before use.
+        """
+        declaration = _code(prop.to_string())
+        if not isinstance(prop, EnumProperty):
+            return declaration
+        members = _code(prop.get_type_string(no_optional=True))
+        widened = f"{members} | {prop.value_type.__name__}" + ("" if prop.required else " | Unset")
+        return _replace_type(declaration, prop, widened)
+
+    def body_type(self, body: Body) -> str:
+        """The type of the ``body`` argument: a JSON body of a generated model also takes a dict."""
+        prop = body.prop
+        stock = _code(prop.get_type_string())
+        if body.body_type != BodyType.JSON or not isinstance(prop, ModelProperty):
+            return stock
+        model = _code(prop.get_type_string(no_optional=True))
+        return f"{model} | dict[str, Any]" + ("" if prop.required else " | Unset")
+
     def _parameters(self, op: Operation, endpoint: _Endpoint) -> tuple[ParameterRule, ...]:
         generated: dict[tuple[str, str], Any] = {}
         for location, props in (
@@ -175,6 +206,7 @@ class Contract:
                     json_schema=None
                     if param.json_schema is None
                     else constraints(param.json_schema, f"{where} (JSON text)"),
+                    enum_class=str(prop.class_info.name) if isinstance(prop, EnumProperty) else None,
                 )
             )
         if generated:
@@ -189,10 +221,14 @@ class Contract:
         if len(endpoint.bodies) != 1:
             raise CodegenError(f"{op.operation_id}: expected one generated body, got {len(endpoint.bodies)}")
         request_body = flatten(self.spec.raw, op.raw.get("requestBody", {}))
+        body: Body = endpoint.bodies[0]
+        is_json = body.body_type == BodyType.JSON
+        model = body.prop if is_json and isinstance(body.prop, ModelProperty) else None
         return BodyRule(
-            python_name=str(endpoint.bodies[0].prop.python_name),
+            python_name=str(body.prop.python_name),
             required=bool(request_body.get("required", False)),
             schema=constraints(op.request_body_schema, f"{op.operation_id} request body"),
+            model_class=None if model is None else str(model.class_info.name),
         )
 
     def _paging(self, op: Operation, endpoint: _Endpoint) -> PagingPlan | None:
@@ -206,6 +242,12 @@ class Contract:
         offset = names[paging.offset_parameter] if paging.offset_parameter else None
         if offset is not None and offset.required:
             raise CodegenError(f"{op.operation_id}: a paginator sends offset on the first page only")
+        limit = names[paging.limit_parameter]
+        limit_default = op.parameter(paging.limit_parameter).schema.get("default")
+        if limit.schema.get("type") != "integer" or not (
+            limit_default is None or (isinstance(limit_default, int) and not isinstance(limit_default, bool))
+        ):
+            raise CodegenError(f"{op.operation_id}: the limit {paging.limit_parameter!r} must be an integer")
         page_prop = _success_model(op, endpoint)
         items_chain, items_prop, _ = _walk(page_prop, paging.items_pointer, op.operation_id)
         if not isinstance(items_prop, ListProperty):
@@ -220,6 +262,8 @@ class Contract:
         return PagingPlan(
             marker_argument=names[paging.marker_parameter].python_name,
             offset_argument=offset.python_name if offset else None,
+            limit_argument=limit.python_name,
+            limit_default=limit_default,
             page_type=_code(page_prop.get_type_string(no_optional=True)),
             item_type=_code(inner.get_type_string(no_optional=True)),
             items_attributes=items_chain,
@@ -272,6 +316,14 @@ def _imports(prop: PropertyProtocol) -> tuple[str, ...]:
     if lazy is not None:
         imports.update(lazy(prefix="..."))
     return tuple(sorted(imports))
+
+
+def _replace_type(declaration: str, prop: PropertyProtocol, type_string: str) -> str:
+    """``declaration`` (``name: type = default``) with its type replaced by ``type_string``."""
+    prefix = f"{prop.python_name}: {_code(prop.get_type_string())}"
+    if not declaration.startswith(prefix):
+        raise CodegenError(f"unexpected declaration from the generator: {declaration!r}")
+    return f"{prop.python_name}: {type_string}{declaration[len(prefix) :]}"
 
 
 def _text(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""Generate ``iotda_client`` from the spec with the pinned openapi-python-client and our templates."""
+"""Generate the ``iotda-client`` distribution from the spec: the pinned generator and our templates."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from openapi_python_client import Project, _get_document
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
+from openapi_python_client.parser.openapi import Endpoint
+from openapi_python_client.strings import PythonIdentifier
 
+from iotda_codegen.contract import CodegenError, Contract
 from iotda_contract import spec as spec_module
-from iotda_contract.codegen_contract import CodegenError, Contract
 
 __all__ = ["CodegenError", "generate"]
 
@@ -26,30 +28,52 @@ _ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SPEC = spec_module.DEFAULT_SPEC_PATH
 DEFAULT_CONFIG = _ROOT / "openapi" / "generator-config.yaml"
 DEFAULT_TEMPLATES = _ROOT / "openapi" / "templates"
-DEFAULT_OUTPUT = _ROOT / "generated" / "iotda_client"
+#: The distribution's folder: pyproject.toml, README.md and the package (``iotda_client/``).
+DEFAULT_OUTPUT = _ROOT / "generated"
 #: Generated code is a golden record of exactly this generator version.
 GENERATOR_VERSION = "0.29.1"
-#: Modules the stock generator does not write, rendered from the custom templates: name -> template.
+#: Any meta type but ``none`` makes the generator write a distribution around the package (pyproject.toml,
+#: README.md, .gitignore, py.typed); ``setup`` would add a setup.py. Our pyproject.toml.jinja and
+#: README.md.jinja replace the stock ones, so the choice among pdm, poetry and uv changes nothing else.
+META = MetaType.PDM
+#: Package modules the stock generator does not write, rendered from the custom templates: name -> template.
 EXTRA_MODULES: dict[str, str] = {"_checks.py": "_checks.py.jinja", "paging.py": "paging.py.jinja"}
-#: A folder is only replaced when it holds this file, so a wrong --output cannot wipe hand-written code.
+#: The module of each paged endpoint's paginators, beside the endpoint module, and its template.
+PAGES_SUFFIX = "_pages"
+PAGES_TEMPLATE = "endpoint_pages.py.jinja"
+#: A folder is only replaced when its package holds this file, so a wrong --output cannot wipe other code.
 _GENERATED_MARK = "client.py"
 
 
 class _ContractProject(Project):
-    """The generator's project, with the ``contract`` global and the extra modules."""
+    """The generator's project, with the ``contract`` global, the extra modules and the paginator modules."""
 
     def __init__(
         self, *, openapi: GeneratorData, config: Config, templates: Path, contract: Contract
     ) -> None:
         super().__init__(openapi=openapi, config=config, custom_template_path=templates)
+        self._contract = contract
         self.env.globals["contract"] = contract
+        self.env.globals["pages_module"] = self._pages_module
+        self.env.globals["generator_version"] = GENERATOR_VERSION
         self.env.filters["pyrepr"] = repr
+
+    def _pages_module(self, endpoint: Endpoint) -> str:
+        """The module of ``endpoint``'s paginators: the endpoint module's name plus ``PAGES_SUFFIX``."""
+        return f"{PythonIdentifier(endpoint.name, self.config.field_prefix)}{PAGES_SUFFIX}"
 
     def _build_api(self) -> None:
         super()._build_api()
         for module, template in EXTRA_MODULES.items():
             text = self.env.get_template(template).render()
             (self.package_dir / module).write_text(text, encoding=self.config.file_encoding)
+        pages = self.env.get_template(PAGES_TEMPLATE)
+        for tag, collection in self.openapi.endpoint_collections_by_tag.items():
+            for endpoint in collection.endpoints:
+                if self._contract.operation(endpoint).paging is None:
+                    continue
+                path = self.package_dir / "api" / tag / f"{self._pages_module(endpoint)}.py"
+                path.write_text(pages.render(endpoint=endpoint), encoding=self.config.file_encoding)
 
 
 def generate(
@@ -59,21 +83,24 @@ def generate(
     config_path: Path = DEFAULT_CONFIG,
     templates: Path = DEFAULT_TEMPLATES,
 ) -> Path:
-    """Write the client package for ``spec_path`` to ``output`` (replacing it); return ``output``."""
+    """Write the distribution for ``spec_path`` to ``output`` (replacing it); return ``output``."""
     installed = version("openapi-python-client")
     if installed != GENERATOR_VERSION:
         raise CodegenError(f"openapi-python-client {GENERATOR_VERSION} is pinned, {installed} is installed")
     spec_path, output = Path(spec_path).resolve(), Path(output).resolve()
-    if output.exists() and any(output.iterdir()) and not (output / _GENERATED_MARK).is_file():
-        raise CodegenError(
-            f"{output} is not a generated client (no {_GENERATED_MARK}); refusing to replace it"
-        )
+    config_file = ConfigFile.load_from_path(Path(config_path).resolve())
+    package = config_file.package_name_override
+    if not package:
+        raise CodegenError(f"{config_path}: package_name_override is required (the package's folder name)")
+    mark = Path(package) / _GENERATED_MARK
+    if output.exists() and any(output.iterdir()) and not (output / mark).is_file():
+        raise CodegenError(f"{output} is not a generated client (no {mark}); refusing to replace it")
     contract = Contract(spec_module.load(spec_path))
     output.parent.mkdir(parents=True, exist_ok=True)
     staging_root = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     try:
         staged = staging_root / output.name
-        _build(spec_path, staged, Path(config_path).resolve(), Path(templates).resolve(), contract)
+        _build(spec_path, staged, config_file, Path(templates).resolve(), contract)
         if output.exists():
             shutil.rmtree(output)
         staged.rename(output)
@@ -82,10 +109,12 @@ def generate(
     return output
 
 
-def _build(spec_path: Path, target: Path, config_path: Path, templates: Path, contract: Contract) -> None:
+def _build(
+    spec_path: Path, target: Path, config_file: ConfigFile, templates: Path, contract: Contract
+) -> None:
     config = Config.from_sources(
-        ConfigFile.load_from_path(config_path),
-        MetaType.NONE,
+        config_file,
+        META,
         document_source=spec_path,
         file_encoding="utf-8",
         overwrite=True,
