@@ -6,18 +6,22 @@ PY := $(VENV)/bin/python
 SPEC := openapi/iotda-export-tasks.yaml
 STAMP := $(VENV)/.installed
 
-.PHONY: help install generate check-generated check-breaking lint lint-spec lint-python test demo bench clean
+.PHONY: help install generate check-generated check-breaking lint lint-spec lint-python test check-wheels dist demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-install: $(STAMP) ## Create .venv/ and install the project, its pinned tools and the npm linter
+install: $(STAMP) ## Create .venv/ and install both packages (editable), their pinned tools and the npm linter
 
-$(STAMP): pyproject.toml constraints.txt package.json package-lock.json
+# iotda-client (generated/, or a stand-in while generated/pyproject.toml is missing: the script says so)
+# first, then iotda-contract, which depends on it; constraints.txt gives every exact version.
+$(STAMP): pyproject.toml constraints.txt package.json package-lock.json $(wildcard generated/pyproject.toml)
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 2; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "$(PYTHON) is not Python 3.11"; exit 2; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	client=$$($(PYTHON) scripts/check_wheels.py client-project) && \
+	  $(PY) -m pip install --quiet --no-input --disable-pip-version-check -c constraints.txt -e "$$client"
+	$(PY) -m pip install --quiet --no-input --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@command -v npm >/dev/null || scripts/install-node.sh
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $(STAMP)
@@ -47,6 +51,12 @@ lint: lint-spec lint-python ## Every static check
 test: install lint ## Lint, then the whole test suite
 	$(PY) -m pytest
 
+check-wheels: install ## Build both wheels, install them (not editable) on Python 3.11-3.13, run every command
+	$(PY) scripts/check_wheels.py check
+
+dist: install ## Build the sdist and wheel of iotda-contract and the wheel of iotda-client into dist/
+	$(PY) scripts/check_wheels.py build --outdir dist
+
 demo: install ## The main job: start the mock on seeded data, check every paging law against it, stop it
 	$(VENV)/bin/iotda-contract demo --allow-writes --report-dir reports/demo
 
@@ -54,4 +64,4 @@ bench: install ## Benchmarks; results printed and written to bench/results/
 	$(PY) bench/run.py
 
 clean: ## Remove the environment and caches
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

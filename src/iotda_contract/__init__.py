@@ -2,4 +2,10 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib import metadata
+
+try:
+    #: The installed distribution's version (pyproject.toml's ``[project] version``).
+    __version__ = metadata.version("iotda-contract")
+except metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
