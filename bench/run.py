@@ -16,7 +16,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import check_timing, checker_memory, hostile, report, wrk
+from bench import check_timing, checker_memory, hostile, inprocess, report, wrk
 from bench.machine import choose_cpus, environment
 from bench.probe import get
 from bench.report import Figure, Results
@@ -390,6 +390,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"checker memory against hostile backends x{args.runs} ...", flush=True)
             memory = checker_memory.table(checker_memory.measure(args.runs))
             results.notes.append("peak memory of `check` (bench/checker_memory.py):\n" + memory)
+            print(f"generated client in-process vs socket x{args.runs} ...", flush=True)
+            calls = inprocess.table(inprocess.measure(args.runs, 500 if args.quick else 2000))
+            results.notes.append(
+                "generated client calls/s, in-process vs socket (bench/inprocess.py):\n" + calls
+            )
     print()
     print(report.text_table(results.figures))
     for figure in results.figures:

@@ -38,6 +38,9 @@ class Hostile:
     mode: str
     url: str = ""
     paths: list[str] = field(default_factory=list)
+    #: When each request arrived (time.monotonic(), on the server), and its headers.
+    times: list[float] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -68,6 +71,8 @@ class _Handler(socketserver.StreamRequestHandler):
         with state.lock:
             state.requests += 1
             state.paths.append(f"{method} {target}")
+            state.times.append(time.monotonic())
+            state.headers.append(headers)
             number = state.requests
         return self._answer(state.mode, number, method, target, headers)
 

@@ -6,4 +6,4 @@ Each module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args
 from __future__ import annotations
 
 #: The modules that make up the command line, in the order ``--help`` lists them.
-MODULES: tuple[str, ...] = ("spec", "diff", "serve", "faults", "check", "demo")
+MODULES: tuple[str, ...] = ("spec", "diff", "serve", "faults", "check", "replay", "demo")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 
 from iotda_contract import spec
+from iotda_contract.commands import config as config_module
 from iotda_contract.conformance.contract import load_contract
 from iotda_contract.conformance.errors import TargetError
+from iotda_contract.conformance.pacing import parse_rate
 from iotda_contract.conformance.progress import summary_table
 from iotda_contract.conformance.redact import Redactor, scrub
 from iotda_contract.conformance.registry import select
@@ -31,9 +33,34 @@ WRITE_WARNING = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--base-url", required=True, help="the backend, e.g. https://iotda.cn-north-4.myhuaweicloud.com"
+        "--base-url",
+        help="the backend, e.g. https://iotda.cn-north-4.myhuaweicloud.com (needed)",
     )
-    parser.add_argument("--project-id", required=True, help="the project whose export tasks to list")
+    parser.add_argument("--project-id", help="the project whose export tasks to list (needed)")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help=f"a configuration file of these flags (default: ./{config_module.FILE}, else "
+        "[tool.iotda-contract] in ./pyproject.toml); ${ENV} is substituted; flags given here win",
+    )
+    parser.add_argument("--print-config", action="store_true", help="print the options in force and exit")
+    parser.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        type=_header,
+        metavar="NAME:VALUE",
+        help="a header sent with every request (repeatable); never a credential",
+    )
+    parser.add_argument("--insecure", action="store_true", help="do not verify the backend's TLS certificate")
+    parser.add_argument("--ca-bundle", metavar="PATH", help="verify TLS with this CA bundle (PEM)")
+    parser.add_argument(
+        "--rate-limit",
+        type=_rate,
+        metavar="N/s",
+        help="send at most this many requests (N/s, N/m, N/h), schemathesis' included (default: no limit)",
+    )
     parser.add_argument("--instance-id", help="the Instance-Id header (default: none, the default instance)")
     parser.add_argument("--token", default=os.environ.get("IOTDA_TOKEN"), help="IAM token (or IOTDA_TOKEN)")
     parser.add_argument("--ak", default=os.environ.get("IOTDA_AK"), help="access key (or IOTDA_AK)")
@@ -119,12 +146,48 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list-laws", action="store_true", help="print the laws and exit")  # fmt: skip
 
 
+def _header(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"a header is NAME:VALUE, not {text!r}")
+    return name.strip(), value.strip()
+
+
+def _rate(text: str) -> float:
+    try:
+        return parse_rate(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
+    parser = argparse.ArgumentParser(prog="iotda-contract check")
+    add_arguments(parser)
+    try:
+        found = config_module.find(args.config)
+        if found is not None:
+            config_module.apply(args, parser, found[1], found[0])
+    except (config_module.ConfigError, argparse.ArgumentTypeError, ValueError) as err:
+        error_line(str(err))
+        return 2
+    if args.print_config:
+        print(config_module.render(args, parser, secret={"token", "ak", "sk"}))
+        return 0
     if args.list_laws:
         for law in select():
             print(f"{law.id:26} {'(writes) ' if law.writes else ''}{law.statement}")
         return 0
+    missing = [
+        flag
+        for flag, value in (("--base-url", args.base_url), ("--project-id", args.project_id))
+        if not value
+    ]
+    if missing:
+        console.print(
+            f"error: {' and '.join(missing)} needed (a flag, or the configuration file)", markup=False
+        )
+        return 2
     if args.allow_writes:
         console.print(f"[bold yellow]{write_warning(args.spec)}[/]")
     return execute(options_from(args), console, args.report_dir)
@@ -164,6 +227,9 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
         timeout=args.request_timeout,
         max_time=args.max_time,
         max_body=args.max_body_bytes,
+        headers=tuple(args.header),
+        verify=False if args.insecure else (args.ca_bundle or True),
+        rate_limit=args.rate_limit,
     )
 
 
@@ -173,7 +239,7 @@ def execute(options: CheckOptions, console: Console, report_dir: Path | None) ->
     try:
         result = run_check(options, console)
     except TargetError as err:
-        console.print(f"[red]error:[/] {escape(redact(str(err)))}")
+        error_line(redact(str(err)))
         return 2
     except RunStopped as stop:
         interrupted = isinstance(stop.cause, KeyboardInterrupt)
@@ -181,10 +247,10 @@ def execute(options: CheckOptions, console: Console, report_dir: Path | None) ->
         partial = scrub(stop.result, redact)
         print_summary(partial, Console())
         _write(partial, report_dir, console, redact)
-        console.print(f"error: the run stopped: {why}; what it checked is reported above", markup=False)
+        error_line(f"the run stopped: {why}; what it checked is reported above")
         return 130 if interrupted else 2
     except Exception as err:  # a bug or an answer nothing expected: one line, never a traceback
-        console.print(f"error: unexpected {type(err).__name__}: {redact(str(err))[:300]}", markup=False)
+        error_line(f"unexpected {type(err).__name__}: {redact(str(err))[:300]}")
         return 2
     result = scrub(result, redact)
     print_summary(result, Console())
@@ -201,13 +267,18 @@ def exit_code(result: RunResult) -> int:
     return 1 if found else 2
 
 
+def error_line(text: str) -> None:
+    """A command that cannot do its job says why in one line (never wrapped) on stderr."""
+    print(f"error: {' '.join(text.split())}", file=sys.stderr, flush=True)
+
+
 def _write(result: RunResult, folder: Path | None, console: Console, redact: Redactor) -> None:
     if folder is None:
         return
     try:
         paths = write_reports(result, folder, redact)
     except OSError as err:
-        console.print(f"error: cannot write the reports to {folder}: {err}", markup=False)
+        error_line(f"cannot write the reports to {folder}: {err}")
         return
     for path in paths:
         console.print(f"wrote {path}", markup=False)

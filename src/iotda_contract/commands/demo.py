@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         faults = parse(args.fault)
     except UnknownFault as err:
-        console.print(f"error: {err}", markup=False)
+        check.error_line(f"{err}")
         return 2
     with demo_mock(args.seed, sorted(faults)) as (url, token):
         print(f"mock serving on {url} ({args.seed} seeded tasks, faults: {sorted(faults) or 'none'})")

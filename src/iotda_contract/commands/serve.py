@@ -82,6 +82,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--spec", default=str(spec.DEFAULT_SPEC_PATH), help="OpenAPI document (default: the bundled one)"
     )
     parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="wait this long before every answer, as a remote backend would (default: 0)",
+    )
+    parser.add_argument(
         "--control",
         action="store_true",
         help="serve the control API (/__iotda/reset, /seed, /advance, /state) for tests that share one mock; "
@@ -177,6 +184,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         credentials=args.credentials,
         faults=tuple(args.fault),
         control=args.control,
+        latency_ms=args.latency_ms,
         spec_path=args.spec,
         max_connections=args.max_connections,
         max_headers=args.max_headers,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from iotda_contract import decisions as decisions_module
@@ -71,6 +72,8 @@ class LawContext:
     deviations: dict[str, DeviationRecord] = field(default_factory=dict)
     _views: dict[str, PagingContract] = field(default_factory=dict)
     _app_scope: AppScope | Violation | Skip | None = None
+    #: Where hypothesis keeps the failing examples, so a later run tries them first (None: nowhere).
+    example_db: Path | None = None
     #: Answers to fixed requests a law sends on every example (the same request, the same answer).
     memo: dict[Any, Exchange] = field(default_factory=dict)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis.errors import Unsatisfiable
 from hypothesis.strategies import DataObject
 
@@ -72,17 +73,22 @@ def run_law(
             raise
         state.passed += 1
 
+    example.__name__ = example.__qualname__ = f"law_{law.id.replace('-', '_')}"
+    test = given(st.data())(example)
+    if seed is not None:
+        test = hypothesis_seed(seed)(test)
+    # @seed turns the example database off; the settings come after it, so that a failing example is kept
+    # (under the report folder, keyed by law) and tried first by the next run
     test = settings(
         max_examples=max_examples,
         deadline=None,
-        database=None,
+        database=DirectoryBasedExampleDatabase(str(ctx.example_db)) if ctx.example_db else None,
         suppress_health_check=list(HealthCheck),
         verbosity=Verbosity.quiet,
         report_multiple_bugs=False,
-        phases=(Phase.explicit, Phase.generate, Phase.shrink),
-    )(given(st.data())(example))
-    if seed is not None:
-        test = hypothesis_seed(seed)(test)
+        phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
+    )(test)
+    test._hypothesis_internal_database_key = f"iotda-contract law {law.id}".encode()  # type: ignore[attr-defined]
     result = LawResult(law.id, law.statement, HELD)
     try:
         test()

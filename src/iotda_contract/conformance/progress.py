@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from types import TracebackType
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from iotda_contract.conformance.registry import Law
@@ -18,17 +26,24 @@ _STYLE = {"held": "green", "violated": "bold red", "skipped": "yellow", "error":
 
 
 class LiveProgress:
-    """Shows which law runs, how many are done, and each verdict as it comes."""
+    """Shows which law runs, how many are done, requests sent, their rate, elapsed and left; each verdict.
 
-    def __init__(self, console: Console, total: int, redact: Callable[[str], str] = str) -> None:
-        self.console, self.redact = console, redact
+    On a terminal the bar is live; elsewhere (a CI log) each verdict is one plain line with the same numbers.
+    """
+
+    def __init__(self, console: Console, total: int, redact: Callable[[str], str] = str,
+                 requests: Callable[[], int] = lambda: 0) -> None:  # fmt: skip
+        self.console, self.redact, self.requests = console, redact, requests
+        self.started = time.monotonic()
         self.progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
+            TimeRemainingColumn(),
             console=console,
             transient=True,
+            disable=not console.is_terminal,
         )
         self.task = self.progress.add_task("laws", total=total)
 
@@ -43,12 +58,19 @@ class LiveProgress:
 
     def law_event(self, what: str, law: Law, result: LawResult | None) -> None:
         if what == "start":
-            self.progress.update(self.task, description=f"checking [bold]{law.id}[/]")
+            self.progress.update(self.task, description=f"checking [bold]{law.id}[/] · {self._rate()}")
         elif result is not None:
             style = _STYLE.get(result.status, "")
             reason = escape(self.redact(result.reason)[:120])
-            self.console.print(f"[{style}]{result.status:8}[/] {law.id}  [dim]{reason}[/]")
             self.progress.advance(self.task)
+            task = self.progress.tasks[0]
+            where = f"{int(task.completed)}/{task.total:.0f} laws; {self._rate()}"
+            self.console.print(f"[{style}]{result.status:8}[/] {law.id}  [dim]{reason}[/]  [dim]({where})[/]")
+
+    def _rate(self) -> str:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        sent = self.requests()
+        return f"{sent} requests, {sent / elapsed:.0f}/s, {elapsed:.0f} s"
 
     def note(self, text: str) -> None:
         self.progress.update(self.task, description=text)

@@ -17,6 +17,7 @@ from iotda_contract.conformance.contract import PagingContract, load_contract
 from iotda_contract.conformance.engine import run_laws
 from iotda_contract.conformance.errors import TargetError
 from iotda_contract.conformance.laws_read import NO_RECORDS
+from iotda_contract.conformance.pacing import Pace
 from iotda_contract.conformance.progress import LiveProgress
 from iotda_contract.conformance.redact import Redactor
 from iotda_contract.conformance.registry import Law, select
@@ -82,6 +83,14 @@ class CheckOptions:
     #: The whole run's time (seconds); None: no bound.
     max_time: float | None = None
     max_body: int = MAX_BODY
+    #: ``-H NAME:VALUE`` headers added to every request.
+    headers: tuple[tuple[str, str], ...] = ()
+    #: TLS: True, False (``--insecure``) or a CA bundle's path (``--ca-bundle``).
+    verify: bool | str = True
+    #: hypothesis' example database (default: ``hypothesis/`` in the report folder; none without one).
+    example_db: Path | None = None
+    #: Requests per second, for the whole run (``--rate-limit``); None: no limit.
+    rate_limit: float | None = None
     profile: str = PROFILE_CONTRACT
     accept: tuple[str, ...] = ()
     accept_eviction: bool = False
@@ -107,6 +116,12 @@ def validate(options: CheckOptions) -> tuple[PagingContract, list[Law]]:
         raise UsageError("--max-records must be at least 1")
     if options.timeout <= 0 or (options.max_time is not None and options.max_time <= 0):
         raise UsageError("--request-timeout and --max-time must be positive")
+    credentials = {"authorization", "x-auth-token", "x-sdk-date", "host"}
+    for name, _ in options.headers:
+        if not name or name.lower() in credentials or not name.replace("-", "").isalnum():
+            raise UsageError(f"-H {name!r}: a header name of letters, digits and '-', not a credential")
+    if isinstance(options.verify, str) and not Path(options.verify).is_file():
+        raise UsageError(f"--ca-bundle {options.verify}: no such file")
     try:
         contract = load_contract(spec_module.load(options.spec_path))
     except SpecError as err:
@@ -142,6 +157,9 @@ def build_target(options: CheckOptions, contract: PagingContract) -> Target:
         auth=auth,
         timeout=options.timeout,
         max_body=options.max_body,
+        extra_headers=options.headers,
+        verify=options.verify,
+        pace=Pace(options.rate_limit) if options.rate_limit else None,
     )
 
 
@@ -223,6 +241,7 @@ def open_run(options: CheckOptions, console: Console) -> OpenRun:
     ctx = LawContext(target=target, contract=contract, allow_writes=options.allow_writes,
                      other_instance_id=options.other_instance_id, profile=options.profile,
                      accepted=frozenset(options.accept))  # fmt: skip
+    ctx.example_db = options.example_db or (options.report_dir / "hypothesis" if options.report_dir else None)
     run = OpenRun(options, ctx, laws, result, started)
     try:
         records = probe(target)
@@ -251,7 +270,7 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
     result = run.result
     try:
         redact = Redactor.of(token=options.token, ak=options.ak, sk=options.sk)
-        with LiveProgress(console, len(run.laws), redact) as live:
+        with LiveProgress(console, len(run.laws), redact, lambda: run.ctx.target.requests_sent) as live:
             result.laws = run_laws(run.laws, run.ctx, max_examples=options.max_examples, seed=run.seed,
                                    shrink_seconds=options.shrink_seconds, listener=live.law_event,
                                    run_started=run.started)  # fmt: skip

@@ -100,7 +100,8 @@ def run_schemathesis(
             ("negative", relax(contract.spec.raw, list(ctx.decisions))))  # fmt: skip
     seen: set[tuple[str, str]] = set()
     declared = frozenset(op.method for op in contract.spec.operations.values())
-    with configured_sessions(lambda session: _configure(session, signer, watch)), _thread_crashes(watch):
+    sessions = configured_sessions(lambda session: _configure(session, signer, watch), ctx.target.pace)
+    with sessions, _thread_crashes(watch):
         for mode, raw in runs:
             # the negative run reads the platform view: a case valid there proves nothing about acceptance
             left_out = excluded + (("positive_data_acceptance",) if mode == "negative" else ())
@@ -136,21 +137,37 @@ def _schema(ctx: LawContext, raw: dict[str, Any], *, mode: str, scheme: str, tok
         "base-url": ctx.target.base_url,
         "headers": ctx.target.headers() if token is None else _without(ctx.target.headers(), TOKEN_HEADER),
         "parameters": {"project_id": ctx.target.project_id},
-        "generation": {"max-examples": max_examples, "mode": mode},
+        "generation": {
+            "max-examples": max_examples,
+            "mode": mode,
+            "database": str(ctx.example_db / "schemathesis") if ctx.example_db else "none",
+        },
         "phases": {name: {"enabled": True} for name in PHASES},
         "checks": {name: {"enabled": False} for name in excluded},
         "output": {"sanitization": {"enabled": False}},
         "request-timeout": ctx.target.timeout,
+        "tls-verify": ctx.target.verify,
         "workers": 1,
     }
     if token is not None:
         config["auth"] = {"openapi": {scheme: {"api_key": token}}}
+    if ctx.target.pace is not None:
+        # schemathesis' own limiter covers the requests it sends outside our sessions' adapter too
+        config["rate-limit"] = schemathesis_rate(1.0 / ctx.target.pace.interval)
     if seed is not None:
         config["seed"] = seed
     schema: Any = schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(config))
     if not ctx.allow_writes:
         schema = schema.include(operation_id=ctx.contract.list_op.operation_id)
     return schema
+
+
+def schemathesis_rate(per_second: float) -> str:
+    """A rate as schemathesis writes it (whole requests per second, minute or hour), never above it."""
+    for unit, seconds in (("s", 1), ("m", 60), ("h", 3600)):
+        if per_second * seconds >= 1:
+            return f"{int(per_second * seconds)}/{unit}"
+    return "1/h"
 
 
 def _without(headers: dict[str, str], name: str) -> dict[str, str]:
@@ -213,7 +230,7 @@ def _thread_crashes(watch: _TaskWatch) -> Iterator[None]:
 def _configure(session: Any, signer: RequestsSigner | None, watch: _TaskWatch) -> None:
     if signer is not None:
         session.auth = signer
-    adapter = rate_limit_retries()
+    adapter = rate_limit_retries(watch.ctx.target.pace)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     target = watch.ctx.target

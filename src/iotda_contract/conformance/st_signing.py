@@ -23,6 +23,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from iotda_contract import signing
+from iotda_contract.conformance.pacing import Pace
 
 
 class RequestsSigner(requests.auth.AuthBase):
@@ -68,12 +69,26 @@ class CappedRetry(Retry):
 MAX_RETRY_WAIT = 30.0
 
 
-def rate_limit_retries() -> HTTPAdapter:
-    """An adapter that waits out 429 answers (``Retry-After``), then gives the last answer back."""
+class PacedAdapter(HTTPAdapter):
+    """An adapter whose every send (retries included) waits for its slot of the run's rate limit."""
+
+    def __init__(self, pace: Pace | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pace = pace
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if self.pace is not None:
+            self.pace.wait()
+        return super().send(request, *args, **kwargs)
+
+
+def rate_limit_retries(pace: Pace | None = None) -> HTTPAdapter:
+    """An adapter that waits out 429 answers (``Retry-After``), then gives the last answer back; each
+    attempt within ``pace``, the run's own rate limit."""
     retry = CappedRetry(total=6, connect=0, read=0, redirect=0, status_forcelist=(429,),
                         allowed_methods=None, respect_retry_after_header=True, backoff_factor=0.5,
                         raise_on_status=False)  # fmt: skip
-    return HTTPAdapter(max_retries=retry)
+    return PacedAdapter(pace, max_retries=retry)
 
 
 def bounded_reads(max_body: int, deadline: float, problems: list[str]) -> Callable[..., Any]:
@@ -115,17 +130,28 @@ def bounded_reads(max_body: int, deadline: float, problems: list[str]) -> Callab
 
 
 @contextmanager
-def configured_sessions(configure: Callable[[requests.Session], None]) -> Iterator[None]:
-    """While the block runs, ``configure`` is applied to every session schemathesis builds."""
+def configured_sessions(
+    configure: Callable[[requests.Session], None], pace: Pace | None = None
+) -> Iterator[None]:
+    """While the block runs, ``configure`` is applied to every session schemathesis builds, and every
+    request it sends (also through sessions of its own making: probes, redirects) waits for ``pace``."""
     original: Callable[..., requests.Session] = engine_context.make_session
+    original_send = HTTPAdapter.send
 
     def make_session(*args: Any, **kwargs: Any) -> requests.Session:
         session = original(*args, **kwargs)
         configure(session)
         return session
 
+    def paced_send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        if pace is not None and not isinstance(adapter, PacedAdapter):
+            pace.wait()
+        return original_send(adapter, request, *args, **kwargs)
+
     engine_context.make_session = make_session
+    HTTPAdapter.send = paced_send  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
         engine_context.make_session = original
+        HTTPAdapter.send = original_send  # type: ignore[method-assign]

@@ -15,6 +15,7 @@ import httpx
 
 from iotda_contract.conformance.contract import PagingContract
 from iotda_contract.conformance.errors import RateLimited, TargetError, UnexpectedResponse
+from iotda_contract.conformance.pacing import Pace
 from iotda_contract.conformance.wire import MAX_BODY, REQUEST_DEADLINE, Answer, Wire
 from iotda_contract.spec import json_pointer_get
 
@@ -120,6 +121,10 @@ class Target:
     timeout: float = REQUEST_DEADLINE
     #: The largest body read (bytes); a larger one is cut, and the answer judged as not the API's.
     max_body: int = MAX_BODY
+    #: Headers added to every request (``-H NAME:VALUE``); they never replace the credentials.
+    extra_headers: tuple[tuple[str, str], ...] = ()
+    verify: bool | str = True
+    pace: Pace | None = None
     #: ``time.monotonic()`` after which no request is sent (``--max-time``); None: no bound.
     run_deadline: float | None = None
     #: Rate-limit answers are waited out and the request sent again, at most this many times in a row.
@@ -142,7 +147,7 @@ class Target:
     def wire(self) -> Wire:
         if self._wire is None:
             self._wire = Wire(self.base_url, auth=self.auth, transport=self.transport, timeout=self.timeout,
-                              max_body=self.max_body)  # fmt: skip
+                              max_body=self.max_body, verify=self.verify, pace=self.pace)  # fmt: skip
         return self._wire
 
     def close(self) -> None:
@@ -151,7 +156,7 @@ class Target:
 
     def headers(self, instance: str | bool | None = True) -> dict[str, str]:
         """Default headers; ``instance`` True uses the target's instance, a string another one, None none."""
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(self.extra_headers)
         if self.token is not None:
             headers[TOKEN_HEADER] = self.token
         chosen = self.instance_id if instance is True else instance

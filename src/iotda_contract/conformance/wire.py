@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import httpx
 
 from iotda_contract.conformance.errors import TargetError
+from iotda_contract.conformance.pacing import Pace
 
 #: The largest body read from the backend, after inflation (bytes); a larger one is cut and reported.
 MAX_BODY = 8 * 1024 * 1024
@@ -47,9 +48,13 @@ class Wire:
 
     def __init__(self, base_url: str, *, auth: httpx.Auth | None = None,
                  transport: httpx.BaseTransport | None = None, timeout: float = REQUEST_DEADLINE,
-                 max_body: int = MAX_BODY) -> None:  # fmt: skip
+                 max_body: int = MAX_BODY, verify: bool | str = True, pace: Pace | None = None,
+                 ) -> None:  # fmt: skip
         self.base_url = base_url.rstrip("/")
         self.auth, self.transport = auth, transport
+        #: TLS: True (the system's CAs), False (``--insecure``) or a CA bundle's path (``--ca-bundle``).
+        self.verify = verify
+        self.pace = pace
         self.deadline, self.max_body = timeout, max_body
         self._client: httpx.Client | None = None
         #: Why the backend can no longer be used (every later request fails at once with it).
@@ -59,8 +64,10 @@ class Wire:
         if self._client is None:
             # httpx's per-read timeout only backs up the total deadline, which must fire first
             timeout = httpx.Timeout(self.deadline + 5.0, connect=min(self.deadline, 10.0))
+            # proxies come from the standard environment variables (httpx's trust_env)
             self._client = httpx.Client(base_url=self.base_url, auth=self.auth, transport=self.transport,
-                                        timeout=timeout, follow_redirects=False)  # fmt: skip
+                                        timeout=timeout, follow_redirects=False,
+                                        verify=self.verify)  # fmt: skip
         return self._client
 
     def close(self) -> None:
@@ -72,6 +79,8 @@ class Wire:
         """One request, answered within the deadline, its body within the cap; TargetError otherwise."""
         if self.dead is not None:
             raise TargetError(self.dead)
+        if self.pace is not None:
+            self.pace.wait()
         outcome: list[Answer | BaseException] = []
         worker = threading.Thread(target=self._run, args=(method, url, dict(headers), body, outcome),
                                   name="iotda-request", daemon=True)  # fmt: skip

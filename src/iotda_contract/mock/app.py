@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import os
@@ -41,6 +42,7 @@ class MockApp:
         authenticator: Authenticator,
         faults: frozenset[str] = frozenset(),
         max_body_bytes: int = 64 * 1024,
+        latency: float = 0.0,
     ) -> None:
         self.store = store
         self.router = router
@@ -48,6 +50,8 @@ class MockApp:
         self.faults = faults
         self.authenticator = authenticator
         self.max_body_bytes = max_body_bytes
+        #: Seconds added before every answer (``serve --latency-ms``): a remote backend, on loopback.
+        self.latency = latency
         self._list = operations["ListExportTasks"]
         self._create = operations["CreateExportTask"]
         self._delete = operations["DeleteExportTask"]
@@ -129,6 +133,8 @@ class MockApp:
                 (b"x-request-id", request_id),
             ]
         start_headers.extend(extra)
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
         await send({"type": "http.response.start", "status": status, "headers": start_headers})
         await send({"type": "http.response.body", "body": payload})
 

@@ -86,6 +86,7 @@ def build_app(settings: Settings, clock: Callable[[], float] = time.time) -> Moc
         authenticator=authenticator,
         faults=active,
         max_body_bytes=settings.max_body_bytes,
+        latency=settings.latency_ms / 1000,
     )
 
 

@@ -32,6 +32,8 @@ class Settings:
     auth: str = "any"
     credentials: str | None = None
     faults: tuple[str, ...] = ()
+    #: Milliseconds added before every answer: a slow remote backend, on loopback (benchmarks, tests).
+    latency_ms: float = 0.0
     #: Serve the control API (``mock/control.py``: /__iotda/reset, /seed, /advance, /state).
     control: bool = False
     spec_path: str = str(DEFAULT_SPEC_PATH)
