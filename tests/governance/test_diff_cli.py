@@ -50,7 +50,7 @@ def test_breaking_change_exits_1_and_is_listed(
     assert cli.main(["diff", str(old_file), str(new)]) == 1
     out = capsys.readouterr().out
     assert "1 breaking" in out
-    assert "BREAKING constraint-tightened" in out
+    assert "BREAKING request-constraint-tightened" in out
     assert "query limit: schema: maximum 50 -> 40" in out
 
 
@@ -59,7 +59,7 @@ def test_loosened_constraint_exits_0(
 ) -> None:
     new = _write(tmp_path / "new.yaml", _with_limit(original, maximum=100))
     assert cli.main(["diff", str(old_file), str(new)]) == 0
-    assert "INFO     constraint-loosened" in capsys.readouterr().out
+    assert "INFO     request-constraint-loosened" in capsys.readouterr().out
 
 
 def test_fail_on_warning_fails_on_a_wider_answer(tmp_path: Path, old_file: Path, original: Doc) -> None:
@@ -80,7 +80,7 @@ def test_json_format(
     by_kind = {change["kind"]: change for change in report["changes"]}
     assert by_kind["default-changed"]["old"] == 10
     assert by_kind["default-changed"]["new"] == 20
-    assert by_kind["constraint-loosened"]["severity"] == "info"
+    assert by_kind["request-constraint-loosened"]["severity"] == "info"
 
 
 def test_markdown_format(
@@ -90,7 +90,7 @@ def test_markdown_format(
     assert cli.main(["diff", "--format", "markdown", str(old_file), str(new)]) == 1
     out = capsys.readouterr().out
     assert "| Severity | Kind | Where | Change |" in out
-    assert "| breaking | constraint-tightened |" in out
+    assert "| breaking | request-constraint-tightened |" in out
 
 
 def test_missing_file_exits_2(old_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

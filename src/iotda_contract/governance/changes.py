@@ -41,6 +41,26 @@ class Change:
     message: str
     old: Any = field(default=None, compare=False)
     new: Any = field(default=None, compare=False)
+    #: The file of the new spec, and the 1-based line, that holds the changed element (or its parent).
+    file: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)
+    #: ``accepted`` (by the accept file), ``expired`` (its acceptance expired) or empty.
+    status: str = field(default="", compare=False)
+    #: The acceptance's reason, for an accepted or expired change.
+    reason: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        from iotda_contract.governance.rules import rule  # here: rules imports this module
+
+        if rule(self.kind).level is not self.severity:
+            raise ValueError(f"{self.kind} is a {rule(self.kind).level} rule, reported as {self.severity}")
+
+    @property
+    def operation(self) -> str | None:
+        """``METHOD /path`` of the operation the change is in, or ``None`` for a spec-wide change."""
+        head = self.location.split(": ", 1)[0]
+        method, _, path = head.partition(" ")
+        return head if method.isupper() and path.startswith("/") else None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -50,7 +70,16 @@ class Change:
             "message": self.message,
             "old": self.old,
             "new": self.new,
+            "file": self.file,
+            "line": self.line,
+            "status": self.status,
+            "reason": self.reason,
         }
+
+
+def side_kind(side: Side, kind: str) -> str:
+    """The rule id of a change whose level depends on the side: ``request-enum-narrowed``."""
+    return f"{side.value}-{kind}"
 
 
 def constraint_severity(side: Side, tightened: bool) -> Severity:
