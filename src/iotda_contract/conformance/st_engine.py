@@ -153,7 +153,7 @@ def _schema(ctx: LawContext, raw: dict[str, Any], *, mode: str, scheme: str, tok
         config["auth"] = {"openapi": {scheme: {"api_key": token}}}
     if ctx.target.pace is not None:
         # schemathesis' own limiter covers the requests it sends outside our sessions' adapter too
-        config["rate-limit"] = schemathesis_rate(1.0 / ctx.target.pace.interval)
+        config["rate-limit"] = schemathesis_rate(ctx.target.pace.per_second)
     if seed is not None:
         config["seed"] = seed
     schema: Any = schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(config))
