@@ -53,7 +53,8 @@ def test_spec_is_valid_openapi_3_0_3(spec: Spec) -> None:
 
 
 def test_every_operation_is_loaded(spec: Spec) -> None:
-    assert set(spec.operations) == {"ListExportTasks", "CreateExportTask", "DeleteExportTask"}
+    expected = {"ListExportTasks", "CreateExportTask", "DeleteExportTask", "ShowExportTask"}
+    assert set(spec.operations) == expected
 
 
 def test_every_example_validates_against_its_schema(spec: Spec) -> None:

@@ -4,11 +4,15 @@ Credentials file (JSON), read by :meth:`Credentials.load`::
 
     {"credentials": [
         {"ak": "AK1", "sk": "secret", "projects": ["p1", "p2"]},
+        {"ak": "TMPAK", "sk": "secret", "security_token": "sts-token", "expires_at": "2026-12-01T12:00:00Z",
+         "projects": ["p1"]},
         {"token": "opaque-iam-token", "id": "alice-token", "projects": ["*"]}
     ]}
 
 An entry has either ``ak`` and ``sk`` or ``token`` (``id`` optional: the name the token is known by; by
-default ``token-`` plus the first 12 hex digits of its SHA-256). ``projects`` lists the project ids the
+default ``token-`` plus the first 12 hex digits of its SHA-256). An AK/SK entry with ``security_token`` is a
+temporary credential: requests must carry that token in ``X-Security-Token``; ``expires_at`` (ISO 8601 with
+a time zone, optional) is the moment it stops being accepted. ``projects`` lists the project ids the
 credential may use; ``"*"`` stands for every project. See docs/auth.md.
 """
 
@@ -18,6 +22,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +38,9 @@ class Credential:
     secret_key: str | None
     token: str | None
     projects: frozenset[str]
+    #: Temporary AK/SK: the token sent in ``X-Security-Token`` and when it expires (aware, UTC).
+    security_token: str | None = None
+    expires_at: datetime | None = None
 
     def allows(self, project_id: str) -> bool:
         return WILDCARD_PROJECT in self.projects or project_id in self.projects
@@ -107,12 +115,14 @@ def _entry(item: Any, index: int) -> Credential:
     projects = item.get("projects")
     if not isinstance(projects, list) or not all(isinstance(p, str) and p for p in projects):
         raise ValueError(f'{where}.projects must be a list of project ids (or "*")')
-    unknown = set(item) - {"ak", "sk", "token", "id", "projects"}
+    unknown = set(item) - {"ak", "sk", "token", "id", "projects", "security_token", "expires_at"}
     if unknown:
         raise ValueError(f"{where} has unknown keys {sorted(unknown)}")
     if "token" in item:
         token = item["token"]
-        if "ak" in item or "sk" in item or not isinstance(token, str) or not token:
+        if "ak" in item or "sk" in item or "security_token" in item or "expires_at" in item:
+            raise ValueError(f"{where}: a token entry has no 'ak', 'sk', 'security_token' or 'expires_at'")
+        if not isinstance(token, str) or not token:
             raise ValueError(f"{where}: a token entry has a non-empty 'token' and no 'ak'/'sk'")
         name = item.get("id", token_id(token))
         if not isinstance(name, str) or not name:
@@ -123,4 +133,34 @@ def _entry(item: Any, index: int) -> Credential:
         raise ValueError(f"{where}: an AK/SK entry has non-empty 'ak' and 'sk' (and no 'id')")
     if "/" in ak or "," in ak or ak != ak.strip():
         raise ValueError(f"{where}.ak contains '/', ',' or surrounding spaces")
-    return Credential(access_key=ak, secret_key=sk, token=None, projects=frozenset(projects))
+    security_token, expires_at = _temporary(item, where)
+    return Credential(
+        access_key=ak,
+        secret_key=sk,
+        token=None,
+        projects=frozenset(projects),
+        security_token=security_token,
+        expires_at=expires_at,
+    )
+
+
+def _temporary(item: dict[str, Any], where: str) -> tuple[str | None, datetime | None]:
+    """(security_token, expires_at) of an AK/SK entry; both ``None`` for a permanent one."""
+    token, expires = item.get("security_token"), item.get("expires_at")
+    if token is None:
+        if expires is not None:
+            raise ValueError(f"{where}.expires_at needs a security_token")
+        return None, None
+    if not isinstance(token, str) or not token:
+        raise ValueError(f"{where}.security_token must be a non-empty string")
+    if expires is None:
+        return token, None
+    if not isinstance(expires, str):
+        raise ValueError(f"{where}.expires_at must be an ISO 8601 time")
+    try:
+        moment = datetime.fromisoformat(expires)
+    except ValueError:
+        raise ValueError(f"{where}.expires_at is not an ISO 8601 time: {expires!r}") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{where}.expires_at needs a time zone (e.g. Z)")
+    return token, moment

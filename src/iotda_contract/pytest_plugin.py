@@ -282,7 +282,12 @@ class SchemathesisItem(pytest.Item):
 def _verdict(status: str, reason: str, evidence: list[str], run: Any) -> None:
     from iotda_contract.conformance.redact import Redactor
 
-    redact = Redactor.of(token=run.options.token, ak=run.options.ak, sk=run.options.sk)
+    redact = Redactor.of(
+        token=run.options.token,
+        ak=run.options.ak,
+        sk=run.options.sk,
+        security_token=run.options.security_token,
+    )
     text = redact("\n".join([reason, *evidence[:4]]))
     if status in ("violated", "error"):
         pytest.fail(text, pytrace=False)

@@ -20,6 +20,11 @@ Schemes:
   ``V11-HMAC-SHA256\\n{date}\\n{info}\\n{sha256(canonical)}``.
   Header: ``V11-HMAC-SHA256 Credential=AK/info, SignedHeaders=a;b, Signature=hex``.
 
+Temporary credentials (an AK/SK with a security token, as IAM hands out): the token travels in
+``X-Security-Token`` and is signed like any other header, as the SDK's ``Credentials.sign_request`` does
+(``BasicCredentials(ak, sk, project_id).with_security_token(token)``). The verifier refuses a temporary AK
+without its token, with another token, with the token unsigned, and after the token's ``expires_at``.
+
 Credentials (:class:`Credentials`, :class:`Credential`, :class:`Principal`) live in
 :mod:`iotda_contract.credentials` and are re-exported here.
 
@@ -27,8 +32,10 @@ Errors::
 
     AuthError                 base class, never raised itself
     ├── AuthMissing           neither Authorization nor X-Auth-Token (platform: 401 IOTDA.000002)
-    └── SignatureError        malformed header, unknown AK, bad signature, X-Sdk-Date missing or skewed
-        └── TokenError        X-Auth-Token not known
+    └── SignatureError        malformed header, unknown AK, bad signature, X-Sdk-Date missing or skewed,
+        │                     X-Security-Token missing, wrong or unsigned
+        ├── TokenError        X-Auth-Token not known
+        └── CredentialExpired the temporary AK's security token is past its expires_at
 """
 
 from __future__ import annotations
@@ -57,6 +64,8 @@ DERIVED_SERVICE = "iotdm"
 DATE_HEADER = "X-Sdk-Date"
 CONTENT_HASH_HEADER = "X-Sdk-Content-Sha256"
 TOKEN_HEADER = "X-Auth-Token"
+#: The header that carries a temporary AK/SK's security token (signed, as the SDK signs it).
+SECURITY_TOKEN_HEADER = "X-Security-Token"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 #: Huawei's gateway refuses an X-Sdk-Date further than this from its own clock.
@@ -93,6 +102,10 @@ class SignatureError(AuthError):
 
 class TokenError(SignatureError):
     """The ``X-Auth-Token`` is not a known token."""
+
+
+class CredentialExpired(SignatureError):
+    """The temporary access key's security token has expired (its ``expires_at`` is past)."""
 
 
 # --- canonical request -----------------------------------------------------------------------------------
@@ -191,26 +204,36 @@ def sign_request(
     region: str | None = None,
     service: str = DERIVED_SERVICE,
     signed_headers: Iterable[str] | None = None,
+    security_token: str | None = None,
 ) -> dict[str, str]:
-    """Sign a request; return the headers to add (``X-Sdk-Date`` and ``Authorization``).
+    """Sign a request; return the headers to add (``X-Sdk-Date``, ``Authorization``, ``X-Security-Token``).
 
     ``raw_path`` and ``raw_query`` are as sent on the wire (percent-encoded); ``headers`` must have ``Host``.
     An ``X-Sdk-Date`` already in ``headers`` is used as is (as the SDK does); otherwise ``now`` (default: the
     clock) gives it. With ``region`` the derived ``V11-HMAC-SHA256`` scheme is used. By default every header
     is signed except those with ``_`` in their name (the SDK's rule) and :data:`UNSIGNED_BY_DEFAULT`.
+    With ``security_token`` (temporary credentials) ``X-Security-Token`` is added and always signed.
     """
     if not access_key or not secret_key:
         raise ValueError("access_key and secret_key are required")
+    if security_token is not None and not security_token:
+        raise ValueError("security_token, when given, must not be empty")
     lowered = _lower_headers(headers.items())
     if "host" not in lowered:
         raise ValueError("the Host header is required to sign a request")
     date = lowered.get("x-sdk-date") or format_date(now if now is not None else datetime.now(UTC))
     added = {DATE_HEADER: date}
     lowered["x-sdk-date"] = date
+    always = set(REQUIRED_SIGNED_HEADERS)
+    if security_token is not None:
+        # the SDK sets the header before signing, replacing any the caller put there
+        added[SECURITY_TOKEN_HEADER] = security_token
+        lowered[SECURITY_TOKEN_HEADER.lower()] = security_token
+        always.add(SECURITY_TOKEN_HEADER.lower())
     if signed_headers is None:
         names = sorted(n for n in lowered if "_" not in n and n not in UNSIGNED_BY_DEFAULT)
     else:
-        names = sorted({n.lower() for n in signed_headers} | set(REQUIRED_SIGNED_HEADERS))
+        names = sorted({n.lower() for n in signed_headers} | always)
         missing = [n for n in names if n not in lowered]
         if missing:
             raise ValueError(f"headers to sign are not in the request: {missing}")
@@ -391,7 +414,31 @@ def verify_request(
     _, expected = _signature(canonical, date, parsed.access_key, credential.secret_key, parsed.scope)
     if not hmac.compare_digest(expected, parsed.signature):
         raise SignatureError("signature mismatch")
+    _check_security_token(credential, lowered, parsed.signed_headers, now)
     return Principal(credential.access_key, credential.projects)
+
+
+def _check_security_token(
+    credential: Credential, lowered: Mapping[str, str], signed: Sequence[str], now: datetime
+) -> None:
+    """A temporary AK needs its own, signed, unexpired ``X-Security-Token``; a permanent AK sends none.
+
+    Checked after the signature, so that only the holder of the secret key learns that a token expired.
+    """
+    name = SECURITY_TOKEN_HEADER.lower()
+    sent = lowered.get(name)
+    if credential.security_token is None:
+        if sent is not None:
+            raise SignatureError("X-Security-Token sent with a permanent access key")
+        return
+    if sent is None:
+        raise SignatureError("X-Security-Token is missing (temporary access key)")
+    if name not in signed:
+        raise SignatureError("x-security-token must be signed")
+    if not hmac.compare_digest(sent.strip().encode("utf-8"), credential.security_token.encode("utf-8")):
+        raise SignatureError("X-Security-Token is not this access key's token")
+    if credential.expires_at is not None and _as_utc(now) >= credential.expires_at:
+        raise CredentialExpired("the security token has expired")
 
 
 def _wire_text(value: str) -> str:

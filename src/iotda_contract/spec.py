@@ -97,6 +97,15 @@ class PlatformLimits:
 
 
 @dataclass(frozen=True)
+class DownloadLimits:
+    """``x-iotda-platform-limits`` of the download: one file per interval per user, and the answer beyond."""
+
+    interval_seconds: float
+    limited_status: int
+    limited_code: str
+
+
+@dataclass(frozen=True)
 class Operation:
     """One operation of the document."""
 
@@ -122,14 +131,28 @@ class Operation:
     def limits(self) -> PlatformLimits | None:
         """The platform's caps on this (create) operation, when the spec states them."""
         raw = self.raw.get(LIMITS_EXTENSION)
-        if raw is None:
-            return None
+        if raw is None or ("maxTasks" not in raw and "downloadIntervalSeconds" in raw):
+            return None  # none stated, or the download's limits (download_limits)
         try:
             return PlatformLimits(int(raw["maxTasks"]), int(raw["maxUnfinished"]), int(raw["busyStatus"]),
                                   str(raw["busyCode"]))  # fmt: skip
         except (KeyError, TypeError, ValueError) as err:
             raise SpecError(
                 f"{LIMITS_EXTENSION} needs maxTasks, maxUnfinished, busyStatus, busyCode"
+            ) from err
+
+    @property
+    def download_limits(self) -> DownloadLimits | None:
+        """The platform's download rate on this (file) operation, when the spec states it."""
+        raw = self.raw.get(LIMITS_EXTENSION)
+        if raw is None or "downloadIntervalSeconds" not in raw:
+            return None
+        try:
+            return DownloadLimits(float(raw["downloadIntervalSeconds"]), int(raw["limitedStatus"]),
+                                  str(raw["limitedCode"]))  # fmt: skip
+        except (KeyError, TypeError, ValueError) as err:
+            raise SpecError(
+                f"{LIMITS_EXTENSION} of a download needs downloadIntervalSeconds, limitedStatus, limitedCode"
             ) from err
 
 

@@ -189,7 +189,7 @@ def _remove_delete(doc: Doc) -> None:
 
 def _add_get_one(doc: Doc) -> None:
     doc["paths"][ONE]["get"] = {
-        "operationId": "ShowExportTask",
+        "operationId": "GetExportTask",
         "summary": "Show one export task",
         "responses": {
             "200": {

@@ -11,7 +11,24 @@ from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
-from sdk_support import AK, OTHER_AK, OTHER_PROJECT, OTHER_SK, PROJECTS, REGION, SK, TOKEN
+from sdk_support import (
+    AK,
+    EXPIRED_AK,
+    EXPIRED_AT,
+    EXPIRED_SK,
+    EXPIRED_TOKEN,
+    OTHER_AK,
+    OTHER_PROJECT,
+    OTHER_SK,
+    PROJECTS,
+    REGION,
+    SECURITY_TOKEN,
+    SK,
+    TEMP_AK,
+    TEMP_EXPIRES_AT,
+    TEMP_SK,
+    TOKEN,
+)
 
 from iotda_contract.mock.settings import Settings
 from iotda_contract.mock.testing import serve_in_thread
@@ -58,6 +75,20 @@ def credentials_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
             {"ak": AK, "sk": SK, "projects": list(PROJECTS)},
             {"ak": OTHER_AK, "sk": OTHER_SK, "projects": [OTHER_PROJECT]},
             {"token": TOKEN, "id": "interop-token", "projects": list(PROJECTS)},
+            {
+                "ak": TEMP_AK,
+                "sk": TEMP_SK,
+                "security_token": SECURITY_TOKEN,
+                "expires_at": TEMP_EXPIRES_AT,
+                "projects": list(PROJECTS),
+            },
+            {
+                "ak": EXPIRED_AK,
+                "sk": EXPIRED_SK,
+                "security_token": EXPIRED_TOKEN,
+                "expires_at": EXPIRED_AT,
+                "projects": list(PROJECTS),
+            },
         ]
     }
     path.write_text(json.dumps(document), encoding="utf-8")
@@ -82,7 +113,8 @@ def project() -> str:
 
 @pytest.fixture
 def sdk_client(sdk: SimpleNamespace, mock_url: str) -> Iterator[Callable[..., Any]]:
-    """Build an official ``IoTDAClient`` for the mock: ``sdk_client(project, derived=..., ak=..., sk=...)``.
+    """Build an official ``IoTDAClient`` for the mock: ``sdk_client(project, derived=..., ak=..., sk=...)``;
+    ``security_token=...`` makes the credentials temporary (``with_security_token``).
 
     Every client built is closed when the test ends.
     """
@@ -94,11 +126,14 @@ def sdk_client(sdk: SimpleNamespace, mock_url: str) -> Iterator[Callable[..., An
         ak: str = AK,
         sk: str = SK,
         derived: bool = False,
+        security_token: str | None = None,
         endpoint: str | None = None,
         on_request: Callable[..., None] | None = None,
         on_response: Callable[..., None] | None = None,
     ) -> Any:
         credentials = sdk.credentials.BasicCredentials(ak, sk, project_id)
+        if security_token is not None:
+            credentials.with_security_token(security_token)
         config = sdk.http_config.HttpConfig.get_default_config()
         config.timeout = 10
         builder = sdk.iotda.IoTDAClient.new_builder().with_credentials(credentials).with_http_config(config)

@@ -13,6 +13,14 @@ from typing import Any
 AK, SK = "HPUAINTEROPAK0001", "interop-secret-0001"
 OTHER_AK, OTHER_SK = "HPUAINTEROPAK0002", "interop-secret-0002"
 TOKEN = "iam-token-interop"
+#: Temporary credentials (AK/SK with a security token): one valid for years, one already expired.
+TEMP_AK, TEMP_SK, SECURITY_TOKEN = "HPUATEMPORARYAK01", "temporary-secret-01", "sts-security-token-interop-01"
+EXPIRED_AK, EXPIRED_SK, EXPIRED_TOKEN = (
+    "HPUATEMPORARYAK02",
+    "temporary-secret-02",
+    "sts-security-token-expired",
+)
+TEMP_EXPIRES_AT, EXPIRED_AT = "2099-01-01T00:00:00Z", "2020-01-01T00:00:00+00:00"
 #: Projects the main AK and the token may use; each test takes a fresh one.
 PROJECTS = tuple(f"p-sdk-{n:02d}" for n in range(60))
 OTHER_PROJECT = "p-other"

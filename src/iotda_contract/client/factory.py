@@ -24,10 +24,14 @@ def make_auth(
     token: str | Callable[[], str] | None = None,
     region: str | None = None,
     derived: bool = False,
+    security_token: str | None = None,
 ) -> httpx.Auth | None:
-    """The auth for the credentials given: AK/SK (derived needs a region), a token, or none."""
+    """The auth for the credentials given: AK/SK (derived needs a region; ``security_token`` makes them
+    temporary credentials), a token, or none."""
     if token is not None and (ak is not None or sk is not None):
         raise ValueError("give either ak and sk or a token, not both")
+    if security_token is not None and (ak is None or sk is None):
+        raise ValueError("a security_token goes with ak and sk (temporary credentials)")
     if token is not None:
         return TokenAuth(token)
     if ak is None and sk is None:
@@ -36,7 +40,7 @@ def make_auth(
         raise ValueError("ak and sk go together")
     if derived and not region:
         raise ValueError("derived signing (V11-HMAC-SHA256) needs a region")
-    return AkSkAuth(ak, sk, region=region if derived else None)
+    return AkSkAuth(ak, sk, region=region if derived else None, security_token=security_token)
 
 
 def make_client(
@@ -45,6 +49,7 @@ def make_client(
     *,
     ak: str | None = None,
     sk: str | None = None,
+    security_token: str | None = None,
     token: str | Callable[[], str] | None = None,
     instance_id: str | None = None,
     region: str | None = None,
@@ -59,13 +64,14 @@ def make_client(
 
     ``retries`` is the number of retries (0 turns them off) or a full :class:`RetryPolicy`. ``instance_id``
     becomes a default ``Instance-Id`` header (a call's own ``instance_id`` argument replaces it);
-    ``project_id`` is sent as ``X-Project-Id`` as the SDK does. With ``raise_on_error`` every 4xx/5xx raises
-    :class:`~iotda_contract.client.errors.ApiError` (with the request id) before the generated code parses it;
-    without it the generated ``*_detailed`` functions return the ``Error`` model as usual.
+    ``project_id`` is sent as ``X-Project-Id`` as the SDK does. ``security_token`` (with ``ak`` and ``sk``:
+    temporary credentials) is sent, signed, in ``X-Security-Token``. With ``raise_on_error`` every 4xx/5xx
+    raises :class:`~iotda_contract.client.errors.ApiError` (with the request id) before the generated code
+    parses it; without it the generated ``*_detailed`` functions return the ``Error`` model as usual.
     ``transport``/``async_transport`` replace the network layer below the retries (tests use
     ``httpx.MockTransport``).
     """
-    auth = make_auth(ak=ak, sk=sk, token=token, region=region, derived=derived)
+    auth = make_auth(ak=ak, sk=sk, token=token, region=region, derived=derived, security_token=security_token)
     policy = retries if isinstance(retries, RetryPolicy) else RetryPolicy(max_attempts=retries + 1)
     headers: dict[str, str] = {}
     if instance_id is not None:

@@ -65,6 +65,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token", default=os.environ.get("IOTDA_TOKEN"), help="IAM token (or IOTDA_TOKEN)")
     parser.add_argument("--ak", default=os.environ.get("IOTDA_AK"), help="access key (or IOTDA_AK)")
     parser.add_argument("--sk", default=os.environ.get("IOTDA_SK"), help="secret key (or IOTDA_SK)")
+    parser.add_argument(
+        "--security-token",
+        default=os.environ.get("IOTDA_SECURITY_TOKEN"),
+        help="with --ak/--sk: temporary credentials' security token, sent signed in X-Security-Token "
+        "(or IOTDA_SECURITY_TOKEN)",
+    )
     parser.add_argument("--region", help="with --ak/--sk: sign with the derived V11-HMAC-SHA256 scheme")
     parser.add_argument(
         "--allow-writes", action="store_true", help="also run the laws that create and delete tasks"
@@ -172,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
         error_line(str(err))
         return 2
     if args.print_config:
-        print(config_module.render(args, parser, secret={"token", "ak", "sk"}))
+        print(config_module.render(args, parser, secret={"token", "ak", "sk", "security_token"}))
         return 0
     if args.list_laws:
         for law in select():
@@ -210,6 +216,7 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
         token=args.token,
         ak=args.ak,
         sk=args.sk,
+        security_token=args.security_token,
         region=args.region,
         allow_writes=args.allow_writes,
         seed=args.seed,
@@ -235,7 +242,9 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
 
 def execute(options: CheckOptions, console: Console, report_dir: Path | None) -> int:
     """Run the check, print and write what it found; the exit code (0, 1, 2, or 130 when interrupted)."""
-    redact = Redactor.of(token=options.token, ak=options.ak, sk=options.sk)
+    redact = Redactor.of(
+        token=options.token, ak=options.ak, sk=options.sk, security_token=options.security_token
+    )
     try:
         result = run_check(options, console)
     except TargetError as err:

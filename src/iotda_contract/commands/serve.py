@@ -64,6 +64,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how long a new task takes to finish; 0 = at once (default: %(default)s)",
     )
     parser.add_argument(
+        "--download-interval",
+        type=float,
+        default=defaults.download_interval,
+        help="seconds between two export-file downloads of one project; 0 = no limit "
+        "(default: the spec's x-iotda-platform-limits, 30)",
+    )
+    parser.add_argument(
         "--auth",
         choices=AUTH_MODES,
         default=defaults.auth,
@@ -180,6 +187,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         max_tasks=args.max_tasks,
         max_unfinished=args.max_unfinished,
         task_seconds=args.task_seconds,
+        download_interval=args.download_interval,
         auth=args.auth,
         credentials=args.credentials,
         faults=tuple(args.fault),

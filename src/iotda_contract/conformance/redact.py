@@ -14,6 +14,7 @@ T = TypeVar("T")
 TOKEN_VARIABLE = "$IOTDA_TOKEN"
 AK_VARIABLE = "$IOTDA_AK"
 SK_MARK = "[secret key]"
+SECURITY_TOKEN_MARK = "[security token]"
 _SIGNATURE = re.compile(r"(Signature=)[0-9A-Fa-f]{16,}")
 _QUOTED_HEADER = re.compile(r"'([A-Za-z0-9-]+): ([^']*\$IOTDA_[A-Z]+[^']*)'")
 
@@ -26,8 +27,9 @@ class Redactor:
 
     @classmethod
     def of(cls, *, token: str | None = None, ak: str | None = None, sk: str | None = None,
-           others: Iterable[str] = ()) -> Redactor:  # fmt: skip
-        pairs = [(token, TOKEN_VARIABLE), (sk, SK_MARK), (ak, AK_VARIABLE)]
+           security_token: str | None = None, others: Iterable[str] = ()) -> Redactor:  # fmt: skip
+        pairs = [(token, TOKEN_VARIABLE), (sk, SK_MARK), (ak, AK_VARIABLE),
+                 (security_token, SECURITY_TOKEN_MARK)]  # fmt: skip
         pairs += [(other, "[secret]") for other in others]
         # longest first, so that a secret containing another is replaced whole
         kept = sorted(((s, m) for s, m in pairs if s and len(s) >= 4), key=lambda p: -len(p[0]))

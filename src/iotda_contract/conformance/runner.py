@@ -66,6 +66,8 @@ class CheckOptions:
     token: str | None = None
     ak: str | None = None
     sk: str | None = None
+    #: Temporary credentials: sent, signed, in X-Security-Token with the AK/SK.
+    security_token: str | None = None
     region: str | None = None
     allow_writes: bool = False
     seed: int | None = None
@@ -110,13 +112,15 @@ def validate(options: CheckOptions) -> tuple[PagingContract, list[Law]]:
         raise UsageError(
             "credentials are needed: --token T, or --ak AK --sk SK (or IOTDA_TOKEN, IOTDA_AK/IOTDA_SK)"
         )
+    if options.security_token is not None and options.access_keys() is None:
+        raise UsageError("--security-token goes with --ak and --sk (temporary credentials), not a token")
     if options.max_examples < 1:
         raise UsageError("--max-examples must be at least 1")
     if options.max_records is not None and options.max_records < 1:
         raise UsageError("--max-records must be at least 1")
     if options.timeout <= 0 or (options.max_time is not None and options.max_time <= 0):
         raise UsageError("--request-timeout and --max-time must be positive")
-    credentials = {"authorization", "x-auth-token", "x-sdk-date", "host"}
+    credentials = {"authorization", "x-auth-token", "x-sdk-date", "x-security-token", "host"}
     for name, _ in options.headers:
         if not name or name.lower() in credentials or not name.replace("-", "").isalnum():
             raise UsageError(f"-H {name!r}: a header name of letters, digits and '-', not a credential")
@@ -147,7 +151,11 @@ def validate(options: CheckOptions) -> tuple[PagingContract, list[Law]]:
 
 def build_target(options: CheckOptions, contract: PagingContract) -> Target:
     keys = options.access_keys()
-    auth = AkSkAuth(*keys, region=options.region) if keys is not None else None
+    auth = (
+        AkSkAuth(*keys, region=options.region, security_token=options.security_token)
+        if keys is not None
+        else None
+    )
     return Target(
         base_url=options.base_url,
         project_id=options.project_id,
@@ -269,7 +277,9 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
     run = open_run(options, console)
     result = run.result
     try:
-        redact = Redactor.of(token=options.token, ak=options.ak, sk=options.sk)
+        redact = Redactor.of(
+            token=options.token, ak=options.ak, sk=options.sk, security_token=options.security_token
+        )
         with LiveProgress(console, len(run.laws), redact, lambda: run.ctx.target.requests_sent) as live:
             result.laws = run_laws(run.laws, run.ctx, max_examples=options.max_examples, seed=run.seed,
                                    shrink_seconds=options.shrink_seconds, listener=live.law_event,
@@ -303,7 +313,11 @@ def _schemathesis(options: CheckOptions, ctx: LawContext, seed: int, note: objec
     from iotda_contract.conformance.st_signing import RequestsSigner
 
     keys = options.access_keys()
-    signer = RequestsSigner(*keys, region=options.region) if keys is not None else None
+    signer = (
+        RequestsSigner(*keys, region=options.region, security_token=options.security_token)
+        if keys is not None
+        else None
+    )
     return run_schemathesis(
         ctx,
         token=options.token,

@@ -159,6 +159,12 @@ def _schema(ctx: LawContext, raw: dict[str, Any], *, mode: str, scheme: str, tok
     schema: Any = schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(config))
     if not ctx.allow_writes:
         schema = schema.include(operation_id=ctx.contract.list_op.operation_id)
+    else:
+        # A download the spec rate-limits (one file every 30 s): schemathesis' 429 retries (up to 6, each
+        # waiting Retry-After) would stall the run on it; the download is left to laws of its own.
+        for op in ctx.contract.spec.operations.values():
+            if op.download_limits is not None:
+                schema = schema.exclude(operation_id=op.operation_id)
     return schema
 
 

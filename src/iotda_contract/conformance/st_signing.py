@@ -29,14 +29,26 @@ from iotda_contract.conformance.pacing import Pace
 class RequestsSigner(requests.auth.AuthBase):
     """Sign a ``requests`` request with an access key and secret key (both schemes, as ``AkSkAuth``)."""
 
-    def __init__(self, access_key: str, secret_key: str, *, region: str | None = None) -> None:
+    def __init__(
+        self,
+        access_key: str,
+        secret_key: str,
+        *,
+        region: str | None = None,
+        security_token: str | None = None,
+    ) -> None:
         self.access_key, self.secret_key, self.region = access_key, secret_key, region
+        self.security_token = security_token
+
+    def __repr__(self) -> str:  # never show the secret key or the security token
+        return f"RequestsSigner(access_key={self.access_key!r}, region={self.region!r})"
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         url = urlsplit(request.url or "")
         headers = request.headers
         headers.pop(signing.DATE_HEADER, None)
         headers.pop("Authorization", None)
+        headers.pop(signing.SECURITY_TOKEN_HEADER, None)
         # urllib3 adds Host only when sending: sign the one it will send
         headers.setdefault("Host", url.netloc)
         raw = request.body
@@ -52,6 +64,7 @@ class RequestsSigner(requests.auth.AuthBase):
             secret_key=self.secret_key,
             now=datetime.now(UTC),
             region=self.region,
+            security_token=self.security_token,
         )
         headers.update(added)
         return request

@@ -9,7 +9,7 @@ import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from iotda_contract.mock import errors
+from iotda_contract.mock import errors, workbook
 from iotda_contract.mock.auth import Authenticator
 from iotda_contract.mock.paging import PageQuery, PositionalCursors, faulty_page, span
 from iotda_contract.mock.store import ALL, DEFAULT_APP, Store
@@ -43,6 +43,7 @@ class MockApp:
         faults: frozenset[str] = frozenset(),
         max_body_bytes: int = 64 * 1024,
         latency: float = 0.0,
+        download_interval: float = 0.0,
     ) -> None:
         self.store = store
         self.router = router
@@ -52,9 +53,13 @@ class MockApp:
         self.max_body_bytes = max_body_bytes
         #: Seconds added before every answer (``serve --latency-ms``): a remote backend, on loopback.
         self.latency = latency
+        #: Seconds between two export-file downloads of one user (the mock's user is the project); 0: none.
+        self.download_interval = download_interval
+        self._last_download_ms: dict[str, int] = {}
         self._list = operations["ListExportTasks"]
         self._create = operations["CreateExportTask"]
         self._delete = operations["DeleteExportTask"]
+        self._show = operations.get("ShowExportTask")
         self._marker_name = paging.marker_parameter
         self._limit_name = paging.limit_parameter
         self._offset_name = paging.offset_parameter or ""
@@ -99,6 +104,7 @@ class MockApp:
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = f"{self._prefix}{next(self._counter):016x}".encode()
         extra: list[tuple[bytes, bytes]] = []
+        media: str | None = None  # None: JSON
         try:
             method: str = scope["method"]
             raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
@@ -112,10 +118,17 @@ class MockApp:
                 status, payload = 200, self._list_tasks(path, instance, scope["query_string"])
             elif operation_id == "CreateExportTask":
                 status, payload = 201, self._create_task(path, instance, body)
+            elif operation_id == "ShowExportTask":
+                status, payload, media = 200, await self._show_file(path, instance), workbook.MEDIA_TYPE
+                name = f'attachment; filename="{path["export_task_id"]}.xls"'
+                extra.append((b"content-disposition", name.encode("ascii")))
             else:
                 status, payload = 204, self._delete_task(path, instance)
         except errors.ApiError as error:
-            status, payload = error.status, self._error_body(error)
+            status, payload, media = error.status, self._error_body(error), None
+            extra.clear()
+            if isinstance(error, errors.DownloadLimited):
+                extra.append((b"retry-after", str(error.retry_after).encode()))
             if isinstance(error, errors.MethodNotAllowed):
                 extra.append((b"allow", ", ".join(error.allowed).encode()))
             elif isinstance(error, errors.PayloadTooLarge):  # the rest of the body is not read
@@ -123,12 +136,13 @@ class MockApp:
         except Exception:  # a defect of the mock: still answer in the API's format
             _log.exception("unexpected error")
             defect = errors.InjectedServerError("Internal server error.")
-            status, payload = defect.status, self._error_body(defect)
+            status, payload, media = defect.status, self._error_body(defect), None
+            extra.clear()
         if status == 204:
             start_headers = [(b"x-request-id", request_id)]
         else:
             start_headers = [
-                _JSON,
+                _JSON if media is None else (b"content-type", media.encode()),
                 (b"content-length", str(len(payload)).encode()),
                 (b"x-request-id", request_id),
             ]
@@ -251,6 +265,33 @@ class MockApp:
         )
         store.add(task)
         return task.render(now)
+
+    async def _show_file(self, path: dict[str, str], instance: str) -> bytes:
+        """The task's export file: only a Success task's, not overwritten, within the download rate."""
+        op = self._show
+        if op is None:  # a spec without the operation routes nothing here
+            raise errors.PathNotFound()
+        project = self._project(path["project_id"])
+        export_task_id = op.parameter("export_task_id").convert(path["export_task_id"])
+        store = self.store
+        task = store.find(project, instance, export_task_id)
+        if task is None:
+            raise errors.NotFound()
+        now = store.now_ms()
+        status = task.view(now)["status"]
+        if status != "Success":
+            raise errors.FileNotReady(status)
+        if store.overwritten(task):
+            raise errors.FileOverwritten()
+        if self.download_interval > 0:
+            interval_ms = int(self.download_interval * 1000)
+            last = self._last_download_ms.get(project)
+            if last is not None and now - last < interval_ms:
+                wait_ms = interval_ms - (now - last)
+                raise errors.DownloadLimited(-(-wait_ms // 1000), self.download_interval)
+            self._last_download_ms[project] = now
+        # up to 10 000 rows: written off the event loop, so that other requests go on meanwhile
+        return await asyncio.to_thread(workbook.export_file, task)
 
     def _delete_task(self, path: dict[str, str], instance: str) -> bytes:
         op = self._delete

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from iotda_contract.mock.errors import AuthMissing, BadSignature, WrongProject
+from iotda_contract.mock.errors import AuthMissing, BadSignature, CredentialExpired, WrongProject
 
 Headers = list[tuple[bytes, bytes]]
 
@@ -76,6 +76,8 @@ class VerifyingAuthenticator(Authenticator):
             )
         except signing.AuthMissing:
             raise AuthMissing() from None
+        except signing.CredentialExpired:
+            raise CredentialExpired() from None
         except signing.SignatureError:
             raise BadSignature() from None
         if not principal.allows(project_id):

@@ -10,8 +10,8 @@ mock started once (in CI, or by another language's tests) can be put back betwee
 
 ``reset`` rebuilds the mock from the settings it was started with, changed by the fields given (any of
 ``seed``, ``seed_random``, ``seed_project``, ``faults``, ``max_tasks``, ``max_unfinished``, ``task_seconds``,
-``auth``), on an empty in-memory store, with the clock back at real time. Answers are JSON; a bad request
-gets 400 in the API's error format. The control paths need no credentials.
+``download_interval``, ``auth``), on an empty in-memory store, with the clock back at real time. Answers
+are JSON; a bad request gets 400 in the API's error format. The control paths need no credentials.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 RESETTABLE: dict[str, type | tuple[type, ...]] = {
     "seed": int, "seed_random": int, "seed_project": str, "faults": list, "max_tasks": (int, type(None)),
     "max_unfinished": (int, type(None)), "task_seconds": (int, float), "auth": str,
+    "download_interval": (int, float, type(None)),
 }  # fmt: skip
 
 

@@ -8,12 +8,16 @@ ApiError
 ├── Unauthorized (401)
 │   ├── AuthMissing         IOTDA.000002  no Authorization / X-Auth-Token
 │   └── BadSignature        APIGW.0301    a signature or token that does not verify
+│       └── CredentialExpired APIGW.0301  a temporary AK/SK whose security token has expired
 ├── Forbidden (403)
 │   ├── WrongProject        IOTDA.000004  a credential used on a project it is not bound to
 │   └── TooManyUnfinished   IOTDA.000021  a create beyond --max-unfinished Processing tasks
 ├── NotFound (404)          IOTDA.000404  an unknown export task id or an unknown path
+│   ├── FileNotReady                      a download of a Processing or Failed task's file
+│   └── FileOverwritten                   a download of a file a newer task with the same conditions overwrote
 ├── MethodNotAllowed (405)  IOTDA.000405  a method the path does not serve
 ├── RequestTimeout (408)    IOTDA.000408  a request head or body not received within its timeout
+├── DownloadLimited (429)   IOTDA.021101  a second export-file download within the interval (Retry-After)
 ├── PayloadTooLarge (413)   IOTDA.000413  a body over --max-body-bytes
 ├── HeadersTooLarge (431)   IOTDA.000431  over --max-headers fields or --max-header-bytes of head
 ├── InjectedServerError (500) IOTDA.000500  only from the `server-error-at-max-offset` fault
@@ -83,6 +87,10 @@ class BadSignature(Unauthorized):
     message = "Incorrect IAM authentication information: verify aksk signature fail."
 
 
+class CredentialExpired(BadSignature):
+    message = "Incorrect IAM authentication information: the security token has expired."
+
+
 class Forbidden(ApiError):
     status = 403
 
@@ -101,6 +109,32 @@ class NotFound(ApiError):
     status = 404
     code = "IOTDA.000404"
     message = "The export task does not exist."
+
+
+class FileNotReady(NotFound):
+    message = "The export file does not exist: the task has not succeeded."
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"The export file does not exist: the task is {status}.")
+
+
+class FileOverwritten(NotFound):
+    message = "The export file does not exist: a newer export task with the same conditions overwrote it."
+
+
+class DownloadLimited(ApiError):
+    """Beyond the download rate (ShowExportTask's ``x-iotda-platform-limits``); wait ``retry_after`` s."""
+
+    status = 429
+    code = "IOTDA.021101"
+    message = "The request is overload: export files can be downloaded once every 30 seconds."
+
+    def __init__(self, retry_after: int, interval_seconds: float) -> None:
+        self.retry_after = retry_after
+        every = f"{interval_seconds:g}"
+        super().__init__(
+            f"The request is overload: export files can be downloaded once every {every} seconds."
+        )
 
 
 class PathNotFound(NotFound):

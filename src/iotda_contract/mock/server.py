@@ -21,7 +21,7 @@ from iotda_contract.mock.wire import Router
 from iotda_contract.spec import SpecError
 
 #: The operations the mock serves, by operationId.
-OPERATIONS = ("ListExportTasks", "CreateExportTask", "DeleteExportTask")
+OPERATIONS = ("ListExportTasks", "CreateExportTask", "DeleteExportTask", "ShowExportTask")
 
 
 def build_app(settings: Settings, clock: Callable[[], float] = time.time) -> MockApp:
@@ -40,6 +40,7 @@ def build_app(settings: Settings, clock: Callable[[], float] = time.time) -> Moc
     operations = {
         op_id: compile_operation(document.operation(op_id), unbounded=unbounded, defaults=defaults)
         for op_id in OPERATIONS
+        if op_id in document.operations
     }
     headers = {p.name.lower(): compile_parameter(p) for p in list_op.parameters if p.location == "header"}
     body_schema = document.schema("AddExportTask")
@@ -87,7 +88,17 @@ def build_app(settings: Settings, clock: Callable[[], float] = time.time) -> Moc
         faults=active,
         max_body_bytes=settings.max_body_bytes,
         latency=settings.latency_ms / 1000,
+        download_interval=_download_interval(settings, document),
     )
+
+
+def _download_interval(settings: Settings, document: spec_module.Spec) -> float:
+    """Seconds between two downloads of one user: the setting, else the spec's (0 when it states none)."""
+    if settings.download_interval is not None:
+        return max(0.0, settings.download_interval)
+    show = document.operations.get("ShowExportTask")
+    stated = show.download_limits if show is not None else None
+    return stated.interval_seconds if stated is not None else 0.0
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -29,6 +29,8 @@ class Settings:
     max_unfinished: int | None = None
     #: How long a new task takes to finish, in seconds (0: at once).
     task_seconds: float = 0.0
+    #: Seconds between two export-file downloads of one project (None: the spec's, 30; 0: no limit).
+    download_interval: float | None = None
     auth: str = "any"
     credentials: str | None = None
     faults: tuple[str, ...] = ()

@@ -277,6 +277,21 @@ class Store:
         ).fetchone()
         return Task.from_row(row) if row is not None else None
 
+    def overwritten(self, task: Task) -> bool:
+        """Whether a newer task of the scope has the same conditions: its file replaced ``task``'s.
+
+        The conditions are what a create states: resource_type, resource_condition (task_id),
+        export_format, app_type and app_id.
+        """
+        row = self._db.execute(
+            "SELECT 1 FROM export_tasks WHERE project_id = ? AND instance_id = ? AND record_id > ?"
+            " AND resource_type = ? AND task_id IS ? AND export_format = ? AND app_type = ? AND app_id IS ?"
+            " LIMIT 1",
+            (task.project_id, task.instance_id, task.record_id, task.resource_type, task.task_id,
+             task.export_format, task.app_type, task.app_id),
+        ).fetchone()  # fmt: skip
+        return row is not None
+
     def unfinished(self, project_id: str, instance_id: str) -> int:
         """How many tasks of the scope are Processing now."""
         bucket = self._unfinished.get((project_id, instance_id))
