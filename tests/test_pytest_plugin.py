@@ -6,6 +6,14 @@ import importlib.util
 import textwrap
 
 import pytest
+import uvicorn  # noqa: F401
+
+# pytester restores sys.modules after each test: a module first imported inside one (the mock's protocol,
+# imported when a server starts) would be dropped and imported again, twice in one process, by later tests.
+# Import everything the tests here serve with first.
+import iotda_contract.mock.protocol  # noqa: F401
+from iotda_contract.mock.settings import Settings
+from iotda_contract.mock.testing import serve_in_thread
 
 pytest_plugins = ["pytester"]
 
@@ -106,9 +114,6 @@ def test_the_plugin_works_under_xdist(pytester: pytest.Pytester) -> None:
 
 def _laws_against(pytester: pytest.Pytester, faults: list[str], *extra: str) -> pytest.RunResult:
     """The laws collected against the mock (served by the test) with ``faults``."""
-    from iotda_contract.mock.settings import Settings
-    from iotda_contract.mock.testing import serve_in_thread
-
     pytester.makepyfile(test_nothing="def test_placeholder():\n    pass\n")
     with serve_in_thread(Settings(seed=60, faults=tuple(faults))) as url:
         return pytester.runpytest_subprocess(
