@@ -25,7 +25,7 @@ from typing import Any
 from iotda_contract import spec as spec_module
 from iotda_contract.mock.app import MockApp
 from iotda_contract.mock.faults import UnknownFault
-from iotda_contract.mock.seed import seed_tasks
+from iotda_contract.mock.seed import spec_seed_tasks
 from iotda_contract.mock.server import build_app
 from iotda_contract.mock.settings import AUTH_MODES, Settings
 
@@ -58,6 +58,8 @@ class ControlledMock:
         self.base = settings
         self.clock = OffsetClock()
         self.settings = settings
+        #: The spec, read once (``reset`` cannot change which one).
+        self.document = spec_module.load(settings.spec_path)
         self.app: MockApp = build_app(settings, clock=self.clock)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -118,14 +120,10 @@ class ControlledMock:
         """Add ``count`` synthetic tasks (after the ones there, newest last)."""
         if not isinstance(count, int) or not 0 < count <= 100_000:
             raise ValueError("count must be an integer from 1 to 100000")
-        document = spec_module.load(self.settings.spec_path)
-        properties = document.schema("ExportTask")["properties"]
-        tasks = list(seed_tasks(count, seed_random, project or self.settings.seed_project,
-                                resource_type=properties["resource_type"]["enum"][0],
-                                export_format=properties["export_format"]["enum"][0]))  # fmt: skip
         if len(self.app.store):
             raise ValueError("seed adds to an empty store only: reset first (with a seed, or none)")
-        self.app.store.bulk_load(tasks)
+        project_id = project or self.settings.seed_project
+        self.app.store.bulk_load(spec_seed_tasks(self.document, count, seed_random, project_id))
 
     def advance(self, seconds: float) -> None:
         if not 0 <= seconds <= 10 * 365 * 86400:

@@ -6,6 +6,7 @@ import random
 from collections.abc import Iterator
 
 from iotda_contract.mock.tasks import RecordIds, Task, new_export_task_id, planned_count
+from iotda_contract.spec import Spec
 
 #: The instances a seed spreads over: the default one (no Instance-Id header) and a second one.
 INSTANCES = ("", "instance-2")
@@ -87,3 +88,10 @@ def seed_tasks(
             end_ms=end_ms,
             live=False,
         )
+
+
+def spec_seed_tasks(document: Spec, count: int, seed: int, project_id: str) -> Iterator[Task]:
+    """:func:`seed_tasks` with the resource type and export format the spec's ExportTask enums allow."""
+    properties = document.schema("ExportTask")["properties"]
+    return seed_tasks(count, seed, project_id, resource_type=properties["resource_type"]["enum"][0],
+                      export_format=properties["export_format"]["enum"][0])  # fmt: skip

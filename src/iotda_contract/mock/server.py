@@ -13,7 +13,7 @@ from iotda_contract import spec as spec_module
 from iotda_contract.mock import faults as faults_module
 from iotda_contract.mock.app import MockApp
 from iotda_contract.mock.auth import Authenticator, VerifyingAuthenticator
-from iotda_contract.mock.seed import seed_tasks
+from iotda_contract.mock.seed import spec_seed_tasks
 from iotda_contract.mock.settings import Settings
 from iotda_contract.mock.store import Limits, Store
 from iotda_contract.mock.validation import compile_operation, compile_parameter
@@ -58,16 +58,7 @@ def build_app(settings: Settings, clock: Callable[[], float] = time.time) -> Moc
         clock=clock,
     )
     if settings.seed > 0 and len(store) == 0:
-        task_schema = document.schema("ExportTask")["properties"]
-        store.bulk_load(
-            seed_tasks(
-                settings.seed,
-                settings.seed_random,
-                settings.seed_project,
-                resource_type=task_schema["resource_type"]["enum"][0],
-                export_format=task_schema["export_format"]["enum"][0],
-            )
-        )
+        store.bulk_load(spec_seed_tasks(document, settings.seed, settings.seed_random, settings.seed_project))
     authenticator: Authenticator
     if settings.auth == "verify":
         if not settings.credentials:
