@@ -185,7 +185,8 @@ def probe(target: Target) -> int:
     if exchange.status != 200:
         return -1  # the laws will say what is wrong with it
     try:
-        return max(0, len(target.parse_page(exchange).items), target.parse_page(exchange).count or 0)
+        first = target.parse_page(exchange)
+        return max(len(first.items), first.count or 0)
     except TargetError:
         raise
     except Exception:  # a broken first page: the laws report it

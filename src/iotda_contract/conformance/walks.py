@@ -51,6 +51,7 @@ def walk(
     marker = start
     pages: list[Page] = []
     seen_markers: set[str] = set()
+    visited = 0
     max_pages = max_records // max(limit, 1) + 2
     while True:
         query: dict[str, str | int] = dict(filters or {})
@@ -58,6 +59,7 @@ def walk(
         if marker is not None:
             query[contract.marker.name] = marker
         page = target.list(query, headers=headers)
+        visited += len(page)
         pages.append(page)
         if not page.items:
             return Walk(tuple(pages), ended=True, stop_reason="empty page")
@@ -65,7 +67,7 @@ def walk(
             return Walk(tuple(pages), ended=False, stop_reason="a non-empty page carried no marker")
         if page.marker.lower() in seen_markers:
             return Walk(tuple(pages), ended=False, stop_reason=f"marker {page.marker} came back")
-        if len(pages) >= max_pages or sum(len(p) for p in pages) > max_records:
+        if len(pages) >= max_pages or visited > max_records:
             reason = f"no end within --max-records {max_records} ({len(pages)} pages of {limit})"
             return Walk(tuple(pages), ended=False, stop_reason=reason, capped=True)
         seen_markers.add(page.marker.lower())
