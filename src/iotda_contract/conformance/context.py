@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +85,9 @@ class LawContext:
             self._views["*"] = load_contract(decisions_module.platform_view(self.contract.spec))
         return self._views["*"]
 
-    @property
+    @cached_property
     def decisions(self) -> dict[str, decisions_module.Decision]:
+        """The spec's decisions, read once (deviations and views ask for them on every example)."""
         return decisions_module.decisions(self.contract.spec.raw)
 
     def relaxed(self, decision_id: str) -> PagingContract:
