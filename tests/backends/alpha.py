@@ -1,11 +1,12 @@
 """Backend "alpha": a straightforward SQLite implementation of the IoTDA export-task API.
 
 Written from the platform's API description (Query Export Task List) and the sibling operations
-(Create, Delete) only. It serves:
+(Create, Delete, Show = download the export file) only. It serves:
 
-- ``GET    /v5/iot/{project_id}/export-tasks``                   list, newest first, paged
-- ``POST   /v5/iot/{project_id}/export-tasks``                   create (201, status Processing)
-- ``DELETE /v5/iot/{project_id}/export-tasks/{export_task_id}``  delete
+- ``GET    /v5/iot/{project_id}/export-tasks``                        list, newest first, paged
+- ``POST   /v5/iot/{project_id}/export-tasks``                        create (201, status Processing)
+- ``DELETE /v5/iot/{project_id}/export-tasks/{export_task_id}``       delete
+- ``GET    /v5/iot/{project_id}/export-tasks/{export_task_id}/file``  the task's export file (xls)
 
 Where the description leaves a choice open, alpha reads it like this:
 
@@ -20,6 +21,20 @@ Where the description leaves a choice open, alpha reads it like this:
 6. A project the token may not see is answered 403 ``IOTDA.000004`` "Invalid access token." (all methods).
 7. ``app_type=APP`` without ``app_id`` lists the tasks created without an app_id; ``app_type`` GLOBAL or
    absent lists all apps; ``app_id`` given filters by exact match (whatever app_type says).
+8. The export file (``application/vnd.ms-excel``, an Excel 97-2003 workbook written with xlwt, named
+   ``attachment; filename="{export_task_id}.xls"``): its first sheet holds a header row, then one row per
+   exported result, ``export_count`` rows (a task with export_count 0: the header only).
+9. Only a Success task has a file: a Processing or Failed task's download answers 404 ``IOTDA.000404``
+   (the file does not exist), as does an unknown export_task_id.
+10. "A new task with the same conditions overwrites the previous task's result file": the same conditions
+    are the same project, instance, resource_type, resource_condition, export_format, app_type and app_id.
+    Once any newer task (by record id, whatever its status) with the same conditions exists, the older
+    task's download answers 404 ``IOTDA.000404``; the older task itself stays in the list.
+11. "One download every 30 seconds per user": the user is the project (all instances together), the
+    interval is the option ``download_interval`` (seconds, default 30, 0 = no limit). Only a download that
+    gives a file counts, and only a download that would give a file is limited: within the interval it is
+    answered 429 ``IOTDA.021101`` with ``Retry-After`` (the whole seconds left, rounded up). The checks run
+    in the order: task exists, task has a file, not overwritten, limit.
 
 Other choices: a limit outside 1..50 is ``IOTDA.000017``, every other bad query value ``IOTDA.000006``;
 a body that is not a JSON object is ``IOTDA.000008``. ``Instance-Id`` must be 1..36 letters, digits or
@@ -35,7 +50,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
+import math
 import re
 import secrets
 import signal
@@ -54,8 +71,11 @@ from types import FrameType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import xlwt  # type: ignore[import-untyped]
+
 from .common import CountingServer
 
+FILE_PATH = re.compile(r"/v5/iot/(?P<project>[^/]+)/export-tasks/(?P<task>[^/]+)/file")
 LIST_PATH = re.compile(r"/v5/iot/(?P<project>[^/]+)/export-tasks")
 ITEM_PATH = re.compile(r"/v5/iot/(?P<project>[^/]+)/export-tasks/(?P<task>[^/]+)")
 HEX24 = re.compile(r"[0-9A-Fa-f]{24}")
@@ -82,6 +102,8 @@ class Settings:
     #: page.count is computed once per filter and never changes again (a deliberate bug)
     frozen_count: bool = False
     finish_after: float = 0.3
+    #: at most one export-file download per project in this many seconds (0: no limit)
+    download_interval: float = 30.0
 
 
 class ApiError(Exception):
@@ -106,6 +128,62 @@ def platform_time(epoch: float) -> str:
 
 def new_export_task_id() -> str:
     return "".join(secrets.choice(ALNUM) for _ in range(28))
+
+
+XLS_MEDIA_TYPE = "application/vnd.ms-excel"
+FILE_HEADER = ("device_id", "device_name", "status", "output")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A file answer: the workbook's bytes and the file name the client should save it under."""
+
+    name: str
+    content: bytes
+
+
+def export_workbook(row: sqlite3.Row) -> bytes:
+    """The task's export file: one sheet, a header row, then ``export_count`` result rows."""
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("BatchTask results")
+    for column, title in enumerate(FILE_HEADER):
+        sheet.write(0, column, title)
+    seed = row["condition_task_id"] or row["export_task_id"]
+    for k in range(row["export_count"]):
+        device = hashlib.sha1(f"{seed}-{k}".encode()).hexdigest()[:12]
+        values = (f"device_{device}", f"sensor-{k + 1:05d}", "SUCCESS", '{"result": "ok"}')
+        for column, value in enumerate(values):
+            sheet.write(k + 1, column, value)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+class DownloadLimiter:
+    """One download per project every ``interval`` seconds (monotonic clock); 0 or less: no limit."""
+
+    def __init__(self, interval: float) -> None:
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._last: dict[str, float] = {}
+
+    def take(self, project_id: str) -> None:
+        """Count a download that gives a file, or raise the 429 if the project's last one is too recent."""
+        if self._interval <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            last = self._last.get(project_id)
+            if last is not None and now - last < self._interval:
+                left = max(1, math.ceil(self._interval - (now - last)))
+                raise ApiError(
+                    429,
+                    "IOTDA.021101",
+                    "The request is overload. Export files can be downloaded once every"
+                    f" {self._interval:g} seconds.",
+                    {"Retry-After": str(left)},
+                )
+            self._last[project_id] = now
 
 
 SCHEMA = """
@@ -318,6 +396,34 @@ class Store:
             )
             return cursor.rowcount > 0
 
+    def file_task(
+        self, project_id: str, instance_id: str, export_task_id: str
+    ) -> tuple[sqlite3.Row | None, bool]:
+        """The task (None: no such task) and whether a newer task with the same conditions exists."""
+        with self._lock:
+            row: sqlite3.Row | None = self._conn.execute(
+                "SELECT * FROM export_task WHERE project_id = ? AND instance_id = ? AND export_task_id = ?",
+                (project_id, instance_id, export_task_id),
+            ).fetchone()
+            if row is None:
+                return None, False
+            newer = self._conn.execute(
+                "SELECT 1 FROM export_task WHERE project_id = ? AND instance_id = ? AND resource_type = ?"
+                " AND condition_task_id IS ? AND export_format = ? AND app_type = ? AND app_id IS ?"
+                " AND record_id > ? LIMIT 1",
+                (
+                    row["project_id"],
+                    row["instance_id"],
+                    row["resource_type"],
+                    row["condition_task_id"],
+                    row["export_format"],
+                    row["app_type"],
+                    row["app_id"],
+                    row["record_id"],
+                ),
+            ).fetchone()
+            return row, newer is not None
+
 
 def task_json(row: sqlite3.Row) -> dict[str, Any]:
     condition: dict[str, Any] = {}
@@ -347,6 +453,7 @@ class AlphaServer(CountingServer):
     def __init__(self, address: tuple[str, int], settings: Settings, db_path: str) -> None:
         self.settings = settings
         self.store = Store(db_path, settings)
+        self.downloads = DownloadLimiter(settings.download_interval)
         try:
             super().__init__(address, AlphaHandler)
         except BaseException:
@@ -408,20 +515,27 @@ class AlphaHandler(BaseHTTPRequestHandler):
             raise ApiError(400, "IOTDA.000008", "Invalid input. The request format is invalid.")
         return self.rfile.read(int(length))
 
-    def _send(self, status: int, body: dict[str, Any] | None, headers: Mapping[str, str]) -> None:
+    def _send(
+        self, status: int, body: dict[str, Any] | ExportFile | None, headers: Mapping[str, str]
+    ) -> None:
         self.send_response(status)
         self.send_header("X-Request-Id", uuid.uuid4().hex)
         for name, value in headers.items():
             self.send_header(name, value)
         data = b""
-        if body is not None:
+        if isinstance(body, ExportFile):
+            data = body.content
+            self.send_header("Content-Type", XLS_MEDIA_TYPE)
+            self.send_header("Content-Disposition", f'attachment; filename="{body.name}"')
+            self.send_header("Content-Length", str(len(data)))
+        elif body is not None:
             data = json.dumps(body).encode()
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
 
-    def _route(self, number: int, raw: bytes) -> tuple[int, dict[str, Any] | None]:
+    def _route(self, number: int, raw: bytes) -> tuple[int, dict[str, Any] | ExportFile | None]:
         settings = self.server.settings
         every = settings.rate_limit_every
         if every and number % every == 0:
@@ -429,12 +543,13 @@ class AlphaHandler(BaseHTTPRequestHandler):
                 429, "IOTDA.021101", "The request is overload.", {"Retry-After": str(settings.retry_after)}
             )
         parts = urlsplit(self.path)
+        download = FILE_PATH.fullmatch(parts.path)
         item = ITEM_PATH.fullmatch(parts.path)
         listing = LIST_PATH.fullmatch(parts.path)
-        match = item or listing
+        match = download or item or listing
         if match is None:
             raise ApiError(404, "APIGW.0101", "The API does not exist or has not been published.")
-        allowed = ("DELETE",) if item else ("GET", "POST")
+        allowed = ("GET",) if download else ("DELETE",) if item else ("GET", "POST")
         if self.command not in allowed:
             raise ApiError(405, "IOTDA.000405", "Method not allowed.", {"Allow": ", ".join(allowed)})
 
@@ -453,6 +568,8 @@ class AlphaHandler(BaseHTTPRequestHandler):
 
         now = time.time()
         self.server.store.finish_due(now)
+        if download:
+            return self._download(project_id, instance, unquote(download["task"]))
         if item:
             return self._delete(project_id, instance, unquote(item["task"]))
         if self.command == "POST":
@@ -553,6 +670,24 @@ class AlphaHandler(BaseHTTPRequestHandler):
             raise ApiError(404, "IOTDA.000404", "The export task does not exist.")
         return 200, {}
 
+    def _download(self, project_id: str, instance: str, export_task_id: str) -> tuple[int, ExportFile]:
+        row, overwritten = self.server.store.file_task(project_id, instance, export_task_id)
+        if row is None:
+            raise ApiError(404, "IOTDA.000404", "The export task does not exist.")
+        if row["status"] != "Success":
+            raise ApiError(
+                404, "IOTDA.000404", f"The export file does not exist: the task is {row['status']}."
+            )
+        if overwritten:
+            raise ApiError(
+                404,
+                "IOTDA.000404",
+                "The export file does not exist: a newer task with the same conditions overwrote it.",
+            )
+        content = export_workbook(row)
+        self.server.downloads.take(project_id)
+        return 200, ExportFile(f"{row['export_task_id']}.xls", content)
+
 
 def make_server(db_path: str, settings: Settings, host: str = "127.0.0.1", port: int = 0) -> AlphaServer:
     """Bind alpha to ``host:port`` (0: any free port), create the SQLite file and seed it."""
@@ -580,6 +715,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--app-id-max", type=int, default=36)
     parser.add_argument("--frozen-count", action="store_true")
     parser.add_argument("--finish-after", type=float, default=0.3)
+    parser.add_argument("--download-interval", type=float, default=30.0, help="seconds; 0: no limit")
     args = parser.parse_args(argv)
 
     settings = Settings(
@@ -593,6 +729,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         app_id_max=args.app_id_max,
         frozen_count=args.frozen_count,
         finish_after=args.finish_after,
+        download_interval=args.download_interval,
     )
 
     def stop(signum: int, frame: FrameType | None) -> None:

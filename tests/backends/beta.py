@@ -1,8 +1,9 @@
 """Backend "beta": another developer's plain SQLite implementation of the IoTDA export-task API.
 
 Written from the platform's API description (Query Export Task List) and the sibling operations
-(Create, Delete) only, independently of backend alpha. Routes:
-``GET`` and ``POST /v5/iot/{project_id}/export-tasks``, ``DELETE /v5/iot/{project_id}/export-tasks/{id}``.
+(Create, Delete, Show = download the export file) only, independently of backend alpha. Routes:
+``GET`` and ``POST /v5/iot/{project_id}/export-tasks``, ``DELETE /v5/iot/{project_id}/export-tasks/{id}``,
+``GET /v5/iot/{project_id}/export-tasks/{id}/file``.
 
 Beta's readings of what the description leaves open:
 
@@ -22,6 +23,20 @@ Beta's readings of what the description leaves open:
    create body.
 6. A project the token may not see: a list answers 200 with an empty page (``count`` 0); a create answers
    403 ``IOTDA.000004``; a delete answers 404 (the task is not in the caller's scope).
+7. The export file (``application/vnd.ms-excel``, an Excel 97-2003 workbook written with xlwt, named
+   ``attachment; filename=export-{id}.xls``) has no header row: its first sheet holds exactly
+   ``export_count`` data rows, one per exported result (export_count 0: an empty sheet).
+8. A task without a file yet: a Processing or Failed task's download answers 400 ``IOTDA.000006``
+   ("the export file is not ready"). An unknown task, or one in a project the token may not see, is 404
+   ``IOTDA.000404``.
+9. "A new task with the same conditions overwrites the previous task's result file": the same conditions
+   are the same project, resource_type and resource_condition only (instance, export_format and app are
+   not conditions). Once a newer task (by id, any status, any instance) with the same conditions exists, a
+   Success task's download answers 404 ``IOTDA.000404``; the task stays in the list. The Processing/Failed
+   answer of reading 8 comes first.
+10. "One download every 30 seconds per user": the user is the token. The interval is the option
+    ``download_interval`` (seconds, default 30, 0 = no limit). Only a download that gives a file counts,
+    and only one that would give a file is refused: 403 ``IOTDA.021101``, without ``Retry-After``.
 
 Other choices: every invalid input is 400 ``IOTDA.000006`` (limit included); a new task has progress 0;
 a task's status is worked out when it is read (Processing until its finish time, then Success), nothing
@@ -35,6 +50,7 @@ Run it: ``python -m tests.backends.beta --port 8601 --seed 60`` (prints its URL 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import re
 import secrets
@@ -54,9 +70,11 @@ from types import FrameType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import xlwt  # type: ignore[import-untyped]
+
 from .common import CountingServer
 
-ROUTE = re.compile(r"^/v5/iot/([^/]+)/export-tasks(?:/([^/]+))?$")
+ROUTE = re.compile(r"^/v5/iot/([^/]+)/export-tasks(?:/([^/]+)(/file)?)?$")
 KNOWN_QUERY = ("limit", "marker", "offset", "resource_type", "resource_condition", "app_type", "app_id")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
@@ -82,6 +100,7 @@ class Settings:
     app_id_max: int = 36
     frozen_count: bool = False
     finish_after: float = 0.3
+    download_interval: float = 30.0  # seconds between two file downloads of one token; 0: no limit
 
 
 @dataclass
@@ -89,6 +108,8 @@ class Reply:
     status: int
     body: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    #: a file answer instead of JSON: (content type, bytes)
+    file: tuple[str, bytes] | None = None
 
 
 class Refusal(Exception):
@@ -183,6 +204,41 @@ def render(row: sqlite3.Row, now: float) -> dict[str, Any]:
     return out
 
 
+def workbook(row: sqlite3.Row) -> bytes:
+    """The export file: ``export_count`` result rows, no header (xls, BIFF8)."""
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("export")
+    condition = json.loads(row["resource_condition"])
+    batch = condition.get("task_id", "-")
+    for n in range(row["export_count"]):
+        sheet.write(n, 0, batch)
+        sheet.write(n, 1, f"dev-{row['export_task_id'][:8]}-{n:06d}")
+        sheet.write(n, 2, "Success")
+        sheet.write(n, 3, n)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class Throttle:
+    """Per-token download gate: the next allowed time of each token."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self.next_allowed: dict[str, float] = {}
+        self.lock = threading.Lock()
+
+    def admit(self, token: str) -> bool:
+        if self.every <= 0:
+            return True
+        with self.lock:
+            now = time.monotonic()
+            if now < self.next_allowed.get(token, 0.0):
+                return False
+            self.next_allowed[token] = now + self.every
+            return True
+
+
 def parse_condition(value: Any) -> dict[str, str]:
     """A resource_condition object: only the key ``task_id`` (a string) is allowed."""
     if not isinstance(value, dict) or set(value) - {"task_id"}:
@@ -204,6 +260,7 @@ class BetaServer(CountingServer):
         self.app_id_re = re.compile(rf"[A-Za-z0-9_\-]{{1,{settings.app_id_max}}}")
         self._counts: dict[tuple[Any, ...], int] = {}
         self._counts_lock = threading.Lock()
+        self.throttle = Throttle(settings.download_interval)
 
     def frozen(self, key: tuple[Any, ...], compute: int) -> int:
         """With ``frozen_count``: the first count ever computed for this filter, forever."""
@@ -277,6 +334,13 @@ class BetaHandler(BaseHTTPRequestHandler):
         self.send_header("X-Request-Id", str(uuid.uuid4()))
         for name, value in reply.headers.items():
             self.send_header(name, value)
+        if reply.file is not None:
+            content_type, content = reply.file
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+            return
         if reply.body is None:
             self.end_headers()
             return
@@ -296,8 +360,8 @@ class BetaHandler(BaseHTTPRequestHandler):
         route = ROUTE.match(url.path)
         if not route:
             raise Refusal(404, "IOTDA.000404", "Not found.")
-        project, export_task_id = unquote(route.group(1)), route.group(2)
-        methods = ("DELETE",) if export_task_id else ("GET", "POST")
+        project, export_task_id, file = unquote(route.group(1)), route.group(2), route.group(3)
+        methods = ("GET",) if file else ("DELETE",) if export_task_id else ("GET", "POST")
         if self.command not in methods:
             raise Refusal(405, "IOTDA.000405", "Method not allowed.", Allow=", ".join(methods))
         token = self.headers.get("X-Auth-Token", "")
@@ -305,6 +369,8 @@ class BetaHandler(BaseHTTPRequestHandler):
             raise Refusal(401, "IOTDA.000002", "Authentication failed.")
         allowed = project in cfg.tokens[token]
         instance = self.headers.get("Instance-Id")  # any text; None is the default instance
+        if file:
+            return self.download(project, instance, unquote(export_task_id), allowed, token)
         if export_task_id:
             return self.delete(project, instance, unquote(export_task_id), allowed)
         if self.command == "POST":
@@ -445,6 +511,44 @@ class BetaHandler(BaseHTTPRequestHandler):
             raise Refusal(404, "IOTDA.000404", "The export task does not exist.")
         return Reply(204)
 
+    def download(
+        self, project: str, instance: str | None, export_task_id: str, allowed: bool, token: str
+    ) -> Reply:
+        row = None
+        overwritten = False
+        if allowed:
+            with self.server.db.connect(write=False) as db:
+                row = db.execute(
+                    "SELECT * FROM tasks WHERE project = ? AND instance IS ? AND export_task_id = ?",
+                    (project, instance, export_task_id),
+                ).fetchone()
+                if row is not None:
+                    overwritten = (
+                        db.execute(
+                            "SELECT COUNT(*) FROM tasks WHERE project = ? AND resource_type = ?"
+                            " AND resource_condition = ? AND id > ?",
+                            (row["project"], row["resource_type"], row["resource_condition"], row["id"]),
+                        ).fetchone()[0]
+                        > 0
+                    )
+        if row is None:
+            raise Refusal(404, "IOTDA.000404", "The export task does not exist.")
+        status = render(row, time.time())["status"]
+        if status != "Success":
+            raise Refusal(
+                400, "IOTDA.000006", f"Invalid input data. The export file is not ready ({status})."
+            )
+        if overwritten:
+            raise Refusal(404, "IOTDA.000404", "The export file was replaced by a newer task's file.")
+        content = workbook(row)
+        if not self.server.throttle.admit(token):
+            raise Refusal(403, "IOTDA.021101", "The request is overload. Too many export file downloads.")
+        return Reply(
+            200,
+            headers={"Content-Disposition": f"attachment; filename=export-{row['export_task_id']}.xls"},
+            file=("application/vnd.ms-excel", content),
+        )
+
 
 def make_server(db_path: str, settings: Settings, host: str = "127.0.0.1", port: int = 0) -> BetaServer:
     """Bind beta (port 0: any free port), create the schema in ``db_path`` and seed it."""
@@ -474,6 +578,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.add_argument("--app-id-max", type=int, default=36)
     cli.add_argument("--frozen-count", action="store_true")
     cli.add_argument("--finish-after", type=float, default=0.3)
+    cli.add_argument("--download-interval", type=float, default=30.0)
     opts = cli.parse_args(argv)
     settings = Settings(
         tokens={
@@ -487,6 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         app_id_max=opts.app_id_max,
         frozen_count=opts.frozen_count,
         finish_after=opts.finish_after,
+        download_interval=opts.download_interval,
     )
 
     def on_term(signum: int, frame: FrameType | None) -> None:

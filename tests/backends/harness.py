@@ -5,7 +5,8 @@
                   params={"resource_type": "BatchTask"}, headers={"X-Auth-Token": backend.token})
 
 Options (keyword arguments): ``seed`` (tasks pre-filled into ``project_id``), ``rate_limit_every``,
-``retry_after``, ``app_id_max``, ``frozen_count``, ``finish_after``; beta also ``default_app``.
+``retry_after``, ``app_id_max``, ``frozen_count``, ``finish_after``, ``download_interval`` (seconds
+between two export-file downloads of one user, default 30, 0 = no limit); beta also ``default_app``.
 An unknown option raises TypeError.
 """
 
