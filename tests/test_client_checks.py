@@ -19,6 +19,8 @@ from iotda_client.types import UNSET
 from iotda_codegen.contract import constraints
 
 from iotda_contract import spec as spec_module
+from iotda_contract.mock import validation
+from iotda_contract.mock.errors import ApiError
 
 SPEC = spec_module.load()
 LIST = SPEC.operation("ListExportTasks")
@@ -342,6 +344,66 @@ def test_path_and_header_parameters_of_delete_are_checked(recorder: Recorder) ->
     assert recorder.requests == []
 
 
+# --- one keyword implementation: the client refuses exactly what the mock refuses ---------------
+
+
+#: Every parameter of every operation once (shared parameters such as project_id appear in several).
+ALL_PARAMETERS = list(
+    {(p.location, p.name): p for op in SPEC.operations.values() for p in op.parameters}.values()
+)
+
+
+def mock_takes(convert: validation.Convert, text: str) -> bool:
+    try:
+        convert(text)
+    except ApiError:
+        return False
+    return True
+
+
+def client_takes(rule: _checks.Rule, value: object) -> bool:
+    try:
+        _checks.check_arguments({"value": rule}, {"value": value})
+    except ParameterError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("parameter", ALL_PARAMETERS, ids=lambda p: f"{p.location}-{p.name}")
+@given(data=st.data())
+def test_the_client_refuses_exactly_what_the_mock_refuses(parameter, data) -> None:
+    """The mock reads the parameter off the wire, the client checks the argument: one verdict per value."""
+    convert = validation.compile_parameter(parameter)
+    json_schema = None if parameter.json_schema is None else constraints(parameter.json_schema, "json")
+    rule = _checks.Rule(
+        parameter.name,
+        parameter.location,
+        parameter.required,
+        constraints(parameter.schema, "s"),
+        json_schema,
+    )
+    if parameter.schema.get("type") == "integer":
+        value = data.draw(st.one_of(valid(parameter.schema), st.integers(-(2**40), 2**40)))
+        text = str(value)
+    else:
+        value = text = data.draw(st.one_of(valid_argument(parameter), st.text(max_size=300)))
+    assert client_takes(rule, value) == mock_takes(convert, text)
+
+
+def test_enum_members_inside_a_dict_body_are_checked_as_their_values(recorder: Recorder) -> None:
+    body = {"resource_type": ResourceType.BATCHTASK, "app_type": AppType.APP}
+    _checks.check_body(create_export_task._BODY_SCHEMA, True, body)
+    with pytest.raises(ParameterError) as caught:
+        _checks.check_body(
+            create_export_task._BODY_SCHEMA, True, {**body, "export_format": ResourceType.BATCHTASK}
+        )
+    assert (caught.value.constraint, caught.value.value, caught.value.pointer) == (
+        "enum",
+        "BatchTask",
+        "/export_format",
+    )
+
+
 # --- request bodies ---------------------------------------------------------------------------
 
 
@@ -450,3 +512,30 @@ def test_extra_body_properties_are_refused() -> None:
     with pytest.raises(ParameterError) as caught:
         _checks.check_body(create_export_task._BODY_SCHEMA, True, {"export_format": "xls"})
     assert (caught.value.constraint, caught.value.pointer) == ("required", "/resource_type")
+
+
+@given(
+    body=st.one_of(
+        valid(BODY_SCHEMA),
+        st.dictionaries(
+            st.sampled_from([*BODY_SCHEMA["properties"], "colour"]),
+            st.one_of(st.text(max_size=40), st.integers(), st.booleans(), valid(BODY_SCHEMA)),
+            max_size=6,
+        ),
+    )
+)
+def test_the_client_refuses_exactly_the_bodies_the_mock_refuses(body: dict[str, Any]) -> None:
+    mock_check = validation.compile_operation(SPEC.operation("CreateExportTask")).check_body
+    try:
+        mock_check(body)
+    except ApiError:
+        mock_takes_it = False
+    else:
+        mock_takes_it = True
+    try:
+        _checks.check_body(create_export_task._BODY_SCHEMA, True, body)
+    except ParameterError:
+        client_takes_it = False
+    else:
+        client_takes_it = True
+    assert client_takes_it == mock_takes_it

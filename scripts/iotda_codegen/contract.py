@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -12,26 +11,8 @@ from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.model_property import ModelProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 
+from iotda_contract import keywords
 from iotda_contract.spec import Operation, Schema, Spec, flatten
-
-#: The keywords the generated checker (openapi/templates/_checks.py.jinja) enforces, with the values
-#: it understands (``None``: any value of the keyword's JSON type). A keyword outside this table and
-#: outside ANNOTATIONS makes generation fail, so that no constraint is ever silently dropped.
-SUPPORTED_KEYWORDS: Mapping[str, frozenset[str] | None] = {
-    "type": frozenset({"string", "integer", "number", "boolean", "object"}),
-    "format": frozenset({"int32", "int64"}),
-    "minimum": None,
-    "maximum": None,
-    "minLength": None,
-    "maxLength": None,
-    "pattern": None,
-    "enum": None,
-    "properties": None,
-    "additionalProperties": frozenset({"false", "true"}),
-    "required": None,
-}
-#: Keywords that say nothing about validity: dropped from the rules the client carries.
-ANNOTATIONS: frozenset[str] = frozenset({"description", "example", "examples", "default", "title"})
 
 
 class CodegenError(RuntimeError):
@@ -110,27 +91,31 @@ class OperationContract:
 
 
 def constraints(schema: Any, where: str) -> Schema:
-    """``schema`` reduced to the keywords the checker enforces; fails on any keyword it does not know."""
+    """``schema`` without its annotations; fails on anything ``iotda_contract.keywords`` does not enforce."""
+    result = _without_annotations(schema, where)
+    try:
+        keywords.compile_schema(result, where)
+    except keywords.SchemaError as err:
+        raise CodegenError(
+            f"{err}; the generated client's checker (src/iotda_contract/keywords.py) does not enforce it"
+        ) from err
+    return result
+
+
+def _without_annotations(schema: Any, where: str) -> Schema:
     if not isinstance(schema, dict):
         raise CodegenError(f"{where}: a schema must be an object, not {schema!r}")
     result: Schema = {}
     for keyword, value in schema.items():
-        if keyword in ANNOTATIONS or keyword == "x-iotda-decision":  # a decision is recorded, not enforced
+        if keyword in keywords.ANNOTATIONS:
             continue
-        if keyword not in SUPPORTED_KEYWORDS:
-            raise CodegenError(
-                f"{where}: keyword {keyword!r} is not enforced by the generated client's checker; "
-                f"teach openapi/templates/_checks.py.jinja and SUPPORTED_KEYWORDS about it first"
-            )
-        allowed = SUPPORTED_KEYWORDS[keyword]
-        shown = str(value).lower() if isinstance(value, bool) else value
-        if allowed is not None and (not isinstance(shown, str) or shown not in allowed):
-            raise CodegenError(f"{where}: {keyword}={value!r} is not supported (known: {sorted(allowed)})")
-        if keyword == "properties":
-            value = {name: constraints(sub, f"{where}/properties/{name}") for name, sub in value.items()}
+        if keyword == "properties" and isinstance(value, dict):
+            value = {
+                name: _without_annotations(sub, f"{where}/properties/{name}") for name, sub in value.items()
+            }
+        elif keyword == "items":
+            value = _without_annotations(value, f"{where}/items")
         result[keyword] = value
-    if "format" in result and result.get("type") != "integer":
-        raise CodegenError(f"{where}: format {result['format']!r} is only supported on integers")
     return result
 
 
@@ -139,8 +124,6 @@ class Contract:
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
-        self.keywords = tuple(SUPPORTED_KEYWORDS)
-        self.annotations = tuple(sorted(ANNOTATIONS))
         self._by_route = {(op.path, op.method.upper()): op for op in spec.operations.values()}
 
     def operation(self, endpoint: _Endpoint) -> OperationContract:

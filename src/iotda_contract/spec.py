@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import copy
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from iotda_contract import keywords
 
 #: Where the spec lies inside the package, as ``importlib.resources`` names it. In the repository the file is
 #: a relative symlink to ``openapi/iotda-export-tasks.yaml``, the one copy; a wheel holds the file itself.
@@ -299,25 +300,5 @@ def json_pointer_get(document: Any, pointer: str) -> Any:
     return node
 
 
-@cache
-def pattern_regex(pattern: str) -> re.Pattern[str]:
-    """A schema ``pattern`` compiled with JSON Schema's (ECMA-262) meaning, for ``search``.
-
-    ECMA-262's ``$`` matches only at the end of the text; Python's also matches before a final newline,
-    so ``$`` outside a character class becomes ``\\Z``. The pattern is not anchored otherwise.
-    """
-    out: list[str] = []
-    escaped = in_class = False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "$":
-            char = r"\Z"
-        out.append(char)
-    return re.compile("".join(out), re.ASCII)
+#: A schema ``pattern`` compiled with JSON Schema's (ECMA-262) meaning: the one keyword module's, cached.
+pattern_regex = cache(keywords.pattern_regex)
