@@ -1,14 +1,12 @@
 """Client-side checks: every argument is held to the spec's constraints before a request is sent.
 
 Generated from openapi/templates/_checks.py.jinja by scripts/generate.py; do not edit. The rules are
-copied from the spec into each endpoint module at generation time; generation fails when the spec
-uses a keyword this checker does not enforce, so no constraint is silently dropped.
-
-Enforced keywords: type, format, minimum, maximum, minLength, maxLength, pattern, enum, properties,
-additionalProperties, required.
-``pattern`` is read as ECMA-262 does
-(``$`` is the end of the text). A parameter carrying JSON text is parsed and its value checked
-against the schema named by the spec's ``x-iotda-json-schema``.
+copied from the spec into each endpoint module at generation time. The keywords are checked by
+``_keywords``, a verbatim copy of the mock's ``iotda_contract/keywords.py`` (one implementation, so the
+client and the mock cannot disagree): its docstring says what each keyword means, ``format`` included.
+Generation fails when the spec uses a keyword that module does not enforce, so no constraint is silently
+dropped. A parameter carrying JSON text is parsed and its value checked against the schema named by the
+spec's ``x-iotda-json-schema``.
 
 An enum argument may be the generated member or its plain value; a request body may be the
 generated model or a dict of its JSON form. Violations raise ``ParameterError(ValueError)`` with
@@ -20,35 +18,15 @@ does not parse), ``value`` (the offending value), ``expected`` (the keyword's va
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
 from typing import Any
 
+from ._keywords import ANNOTATIONS, KEYWORDS, MISSING, SchemaError, Validator, compile_schema
 from .types import UNSET, Unset
 
 Schema = dict[str, Any]
-
-#: The keywords the generator lets through; each one has a check below (verified at import).
-KEYWORDS: frozenset[str] = frozenset(
-    (
-        "type",
-        "format",
-        "minimum",
-        "maximum",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "enum",
-        "properties",
-        "additionalProperties",
-        "required",
-    )
-)
-#: Keywords that constrain nothing: the generator strips them, the checker tolerates them.
-ANNOTATIONS: frozenset[str] = frozenset(("default", "description", "example", "examples", "title"))
 
 
 class ParameterError(ValueError):
@@ -93,7 +71,7 @@ def check_arguments(rules: Mapping[str, Rule], arguments: Mapping[str, object]) 
         if rule.json_schema is not None:
             try:
                 decoded = json.loads(str(value))
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise ParameterError(rule.name, "json", value, "JSON text") from None
             check_value(rule.name, rule.json_schema, decoded)
 
@@ -114,135 +92,50 @@ def check_body(schema: Schema, required: bool, body: object) -> None:
 
 
 def check_value(parameter: str, schema: Schema, value: object, pointer: str = "") -> None:
-    """Check one (wire) value against a schema of the enforced keywords."""
+    """Check one (wire) value against a schema; an enum member is checked as its plain value."""
+    violation = _validator(schema)(_plain(value))
+    if violation is not None:
+        found = UNSET if violation.value is MISSING else violation.value
+        raise ParameterError(
+            parameter, violation.keyword, found, violation.expected, pointer + violation.pointer
+        )
+
+
+def _plain(value: object) -> object:
+    """``value`` with every enum member in it replaced by its value, as the JSON it stands for."""
     if isinstance(value, Enum):
-        value = value.value
-    if "type" in schema:
-        _check_type(parameter, pointer, schema["type"], schema, value)
-    for keyword, expected in schema.items():
-        if keyword == "type" or keyword in ANNOTATIONS:
-            continue
-        check = _CHECKS.get(keyword)
-        if check is None:
-            raise TypeError(
-                f"parameter {parameter!r}: keyword {keyword!r} has no check; regenerate the client"
-            )
-        check(parameter, pointer, expected, schema, value)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-_TYPES: dict[str, Callable[[object], bool]] = {
-    "string": lambda value: isinstance(value, str),
-    "integer": lambda value: isinstance(value, int) and not isinstance(value, bool),
-    "number": _is_number,
-    "boolean": lambda value: isinstance(value, bool),
-    "object": lambda value: isinstance(value, dict) and all(isinstance(key, str) for key in value),
-}
-_FORMATS: dict[str, tuple[int, int]] = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
-
-
-def _check_type(parameter: str, pointer: str, expected: Any, schema: Schema, value: object) -> None:
-    if not _TYPES[expected](value):
-        raise ParameterError(parameter, "type", value, expected, pointer)
-
-
-def _check_format(parameter: str, pointer: str, expected: Any, schema: Schema, value: object) -> None:
-    low, high = _FORMATS[expected]
-    if isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
-        raise ParameterError(parameter, "format", value, expected, pointer)
-
-
-def _check_minimum(parameter: str, pointer: str, expected: Any, schema: Schema, value: object) -> None:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value < expected:
-        raise ParameterError(parameter, "minimum", value, expected, pointer)
-
-
-def _check_maximum(parameter: str, pointer: str, expected: Any, schema: Schema, value: object) -> None:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > expected:
-        raise ParameterError(parameter, "maximum", value, expected, pointer)
-
-
-def _check_min_length(parameter: str, pointer: str, expected: Any, schema: Schema, value: object) -> None:
-    if isinstance(value, str) and len(value) < expected:
-        raise ParameterError(parameter, "minLength", value, expected, pointer)
-
-
-def _check_max_length(parameter: str, pointer: str, expected: Any, schema: Schema, value: object) -> None:
-    if isinstance(value, str) and len(value) > expected:
-        raise ParameterError(parameter, "maxLength", value, expected, pointer)
-
-
-@cache
-def _ecma_pattern(pattern: str) -> re.Pattern[str]:
-    """``pattern`` with ECMA-262's ``$`` (end of text; Python's also matches before a final newline)."""
-    out: list[str] = []
-    escaped = in_class = False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "$":
-            char = r"\Z"
-        out.append(char)
-    return re.compile("".join(out), re.ASCII)
-
-
-def _check_pattern(parameter: str, pointer: str, expected: Any, schema: Schema, value: object) -> None:
-    if isinstance(value, str) and _ecma_pattern(expected).search(value) is None:
-        raise ParameterError(parameter, "pattern", value, expected, pointer)
-
-
-def _check_enum(parameter: str, pointer: str, expected: Any, schema: Schema, value: object) -> None:
-    if not any(type(option) is type(value) and option == value for option in expected):
-        raise ParameterError(parameter, "enum", value, expected, pointer)
-
-
-def _check_properties(parameter: str, pointer: str, expected: Any, schema: Schema, value: object) -> None:
+        return value.value
     if isinstance(value, dict):
-        for key, subschema in expected.items():
-            if key in value:
-                check_value(parameter, subschema, value[key], f"{pointer}/{key}")
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
-def _check_additional_properties(
-    parameter: str, pointer: str, expected: Any, schema: Schema, value: object
-) -> None:
-    if expected is False and isinstance(value, dict):
-        for key in value:
-            if key not in schema.get("properties", {}):
-                raise ParameterError(parameter, "additionalProperties", value[key], False, f"{pointer}/{key}")
+#: Compiled schemas by identity: the rules are module constants, compiled on their first use.
+_VALIDATORS: dict[int, tuple[Schema, Validator]] = {}
+_MAX_VALIDATORS = 1024
 
 
-def _check_required(parameter: str, pointer: str, expected: Any, schema: Schema, value: object) -> None:
-    if isinstance(value, dict):
-        for key in expected:
-            if key not in value:
-                raise ParameterError(parameter, "required", UNSET, True, f"{pointer}/{key}")
+def _validator(schema: Schema) -> Validator:
+    entry = _VALIDATORS.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        try:
+            entry = (schema, compile_schema(schema))
+        except SchemaError as err:
+            raise TypeError(f"{err}; regenerate the client") from err
+        if len(_VALIDATORS) >= _MAX_VALIDATORS:  # a caller checking ever new schemas: start again
+            _VALIDATORS.clear()
+        _VALIDATORS[id(schema)] = entry
+    return entry[1]
 
 
-_CHECKS: dict[str, Callable[[str, str, Any, Schema, object], None]] = {
-    "type": _check_type,
-    "format": _check_format,
-    "minimum": _check_minimum,
-    "maximum": _check_maximum,
-    "minLength": _check_min_length,
-    "maxLength": _check_max_length,
-    "pattern": _check_pattern,
-    "enum": _check_enum,
-    "properties": _check_properties,
-    "additionalProperties": _check_additional_properties,
-    "required": _check_required,
-}
-
-if set(_CHECKS) != KEYWORDS:  # the generator and this template disagree: fail at import, never ignore
-    raise ImportError(f"checker keywords {sorted(_CHECKS)} differ from the generator's {sorted(KEYWORDS)}")
-
-__all__ = ["KEYWORDS", "ParameterError", "Rule", "check_arguments", "check_body", "check_value"]
+__all__ = [
+    "ANNOTATIONS",
+    "KEYWORDS",
+    "ParameterError",
+    "Rule",
+    "check_arguments",
+    "check_body",
+    "check_value",
+]
