@@ -1,15 +1,18 @@
-"""A tiny in-memory backend of the list/create/delete operations, with one-law faults, for unit tests."""
+"""A tiny in-memory backend of the list, create, delete and download operations, with one-law faults."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
 import jsonschema_rs
+import xlwt  # type: ignore[import-untyped]
 
 from iotda_contract.spec import Spec
 
@@ -35,7 +38,12 @@ FAULTS = (
     "flaky-order",
     "delete-noop",
     "count-frozen",
+    "file-for-unfinished",
+    "file-first-page-only",
+    "download-limit-500",
 )
+#: Seconds between two file downloads (the spec's interval); a task whose number ends in 4 is Failed.
+DOWNLOAD_INTERVAL = 30.0
 
 
 def _record_id(n: int) -> str:
@@ -52,6 +60,7 @@ class FakeBackend:
     _reads: int = 0
     _positions: dict[tuple[str, str], int] = field(default_factory=dict)
     _frozen: dict[Any, int] = field(default_factory=dict)
+    _last_download: float | None = None
 
     def __post_init__(self) -> None:
         apps = [None, "app_01", "app_02", "app_03"]
@@ -67,9 +76,9 @@ class FakeBackend:
             "resource_type": "BatchTask",
             "resource_condition": {"task_id": task_id} if task_id else {},
             "export_format": "xls",
-            "status": "Success",
+            "status": "Failed" if n % 10 == 4 else "Success",
             "export_count": n,
-            "progress": 100,
+            "progress": 50 if n % 10 == 4 else 100,
             "create_time": f"2026-01-01T00:{n // 60 % 60:02d}:{n % 60:02d}.000Z",
             "end_time": "2026-01-02T00:00:00.000Z",
             "app_type": "APP" if app_id else "GLOBAL",
@@ -98,10 +107,37 @@ class FakeBackend:
             if "delete-noop" not in self.faults:
                 self.rows = kept
             return httpx.Response(204)
+        if parts[-1] == "file":
+            return self.download(parts[-2])
         pairs = parse_qsl(request.url.query.decode(), keep_blank_values=True)
         if len({k for k, _ in pairs}) != len(pairs):  # the contract's decision repeated-parameter
             return self._error(400, "IOTDA.000008")
         return self.list(dict(pairs), request.headers)
+
+    def download(self, export_task_id: str) -> httpx.Response:
+        """The task's file: a header row and export_count rows, for a Success task, once per interval."""
+        task = next((r["task"] for r in self.rows if r["task"]["export_task_id"] == export_task_id), None)
+        if task is None or (task["status"] != "Success" and "file-for-unfinished" not in self.faults):
+            return self._error(404, "IOTDA.000404")
+        now = time.monotonic()
+        if self._last_download is not None and now - self._last_download < DOWNLOAD_INTERVAL:
+            if "download-limit-500" in self.faults:
+                return self._error(500, "IOTDA.000500")
+            limited = {"error_code": "IOTDA.021101", "error_msg": "Too many downloads."}
+            return httpx.Response(429, headers={"Retry-After": "30"}, json=limited)
+        self._last_download = now
+        rows = task["export_count"]
+        if "file-first-page-only" in self.faults:
+            rows = min(10, rows)
+        book = xlwt.Workbook()
+        sheet = book.add_sheet("results")
+        sheet.write(0, 0, "No.")
+        for row in range(1, rows + 1):
+            sheet.write(row, 0, row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        excel = {"Content-Type": "application/vnd.ms-excel"}
+        return httpx.Response(200, content=buffer.getvalue(), headers=excel)
 
     def _error(self, status: int, code: str) -> httpx.Response:
         if "error-body-nonstandard" in self.faults:

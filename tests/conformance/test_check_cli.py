@@ -44,7 +44,7 @@ def test_a_clean_mock_passes_and_reports_are_written(mock_url, tmp_path, capsys)
     captured = capsys.readouterr()
     assert "removes the OLDEST ones" in captured.err
     assert "every law that ran holds" in captured.out
-    assert "20 held, 0 violated, 0 deviations, 0 skipped" in captured.out
+    assert "23 held, 0 violated, 0 deviations, 0 skipped" in captured.out
 
 
 def test_read_only_run_skips_write_laws_without_writing(mock_url, tmp_path):

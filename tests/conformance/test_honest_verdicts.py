@@ -26,7 +26,8 @@ from iotda_contract.mock.testing import AUTH_HEADERS, serve_in_thread
 TAKEN = {
     "alpha": {"record-id-lowercase", "end-time-when-ended", "condition-keys", "condition-format",
               "repeated-parameter", "delete-204"},
-    "beta": {"default-app", "instance-id-format", "condition-format"},
+    "beta": {"default-app", "instance-id-format", "condition-format", "file-when-succeeded", "file-rows",
+             "download-interval"},
 }  # fmt: skip
 
 
@@ -69,9 +70,9 @@ def test_the_contract_profile_reports_exactly_the_deviations_a_backend_takes(nam
 
 def test_accept_waives_a_decision(tmp_path):
     with serve("beta", seed=40) as backend:
-        waived = ["--accept", "default-app", "--accept", "instance-id-format", "--accept", "condition-format"]
+        waived = [arg for decision in sorted(TAKEN["beta"]) for arg in ("--accept", decision)]
         assert check(backend, "--no-schemathesis", *waived, report=tmp_path) == 0
-    assert read(tmp_path)["accepted"] == ["condition-format", "default-app", "instance-id-format"]
+    assert read(tmp_path)["accepted"] == sorted(TAKEN["beta"])
 
 
 def test_a_rate_limited_backend_is_waited_out_not_reported(tmp_path):

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+import xlrd
 
 from iotda_contract.mock.faults import FAULTS
 from iotda_contract.mock.settings import Settings
@@ -44,11 +45,27 @@ def _transcript(url: str) -> list[Any]:
         step = first
         for _ in range(20):  # a walk with limit 1 meets records that share a create_time
             step = get(limit=1, marker=step["page"].get("marker") or "0" * 24)
+        _downloads(client, get(limit=50)["export_tasks"], out)
         before_insert = get(limit=4)
         created = client.post(LIST, json=BODY)
         out.append(created.status_code)
         get(limit=4, marker=before_insert["page"]["marker"])
     return out
+
+
+def _downloads(client: httpx.Client, tasks: list[dict[str, Any]], out: list[Any]) -> None:
+    """The first Success task's file that is given, an unfinished task's, then the first one's again."""
+
+    def download(task: dict[str, Any]) -> tuple[int, Any]:
+        response = client.get(f"{LIST}/{task['export_task_id']}/file")
+        if response.status_code == 200:
+            return 200, xlrd.open_workbook(file_contents=response.content).sheet_by_index(0).nrows
+        return response.status_code, response.json()
+
+    given = next((t, answer) for t in tasks if t["status"] == "Success" and (answer := download(t))[0] == 200)
+    out.append(given[1])
+    out.append(download(next(t for t in tasks if t["status"] == "Processing")))
+    out.append(download(given[0]))
 
 
 @pytest.fixture(scope="module")

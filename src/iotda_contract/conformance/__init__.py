@@ -9,7 +9,7 @@ Importing the package registers every law. The public surface::
 
 from __future__ import annotations
 
-from iotda_contract.conformance import laws_read, laws_reject, laws_write
+from iotda_contract.conformance import laws_file, laws_read, laws_reject, laws_write
 from iotda_contract.conformance.context import LawContext
 from iotda_contract.conformance.contract import PagingContract, load_contract
 from iotda_contract.conformance.errors import RateLimited, Skip, TargetError, Violation
@@ -45,6 +45,7 @@ __all__ = [
     "UsageError",
     "Violation",
     "all_laws",
+    "laws_file",
     "laws_read",
     "laws_reject",
     "laws_write",

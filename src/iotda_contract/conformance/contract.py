@@ -59,6 +59,8 @@ class PagingContract:
     #: The POST on the list's path and the DELETE on its item path, when the spec has them.
     create_op: Operation | None
     delete_op: Operation | None
+    #: The GET below the item path whose 200 answer is a file (not JSON): the export file's download.
+    file_op: Operation | None = None
 
     @property
     def marker_width(self) -> int:
@@ -95,8 +97,12 @@ class PagingContract:
         """The path parameter of the delete operation that names the item."""
         if self.delete_op is None:
             raise SpecError("the spec has no delete operation on the list's item path")
-        name = self.delete_op.path.rsplit("{", 1)[1].rstrip("}")
-        return self.delete_op.parameter(name)
+        return self.item_parameter(self.delete_op)
+
+    def item_parameter(self, operation: Operation) -> Parameter:
+        """The path parameter of ``operation`` that names the item: the one right below the list's path."""
+        rest = operation.path[len(self.list_op.path) + 1 :]
+        return operation.parameter(rest.split("/", 1)[0].strip("{}"))
 
     @property
     def create_body_schema(self) -> Schema:
@@ -139,6 +145,8 @@ def load_contract(document: Spec) -> PagingContract:
     depth = list_op.path.count("/") + 1
     delete = next((op for op in operations if op.method == "DELETE" and op.path.count("/") == depth
                    and op.path.startswith(list_op.path + "/{")), None)  # fmt: skip
+    file_op = next((op for op in operations if op.method == "GET" and op.path.count("/") == depth + 1
+                    and op.path.startswith(list_op.path + "/{") and _gives_file(op)), None)  # fmt: skip
     return PagingContract(
         spec=document,
         list_op=list_op,
@@ -157,7 +165,14 @@ def load_contract(document: Spec) -> PagingContract:
         stable_fields=paging.stable_fields or (paging.item_key,),
         create_op=create,
         delete_op=delete,
+        file_op=file_op,
     )
+
+
+def _gives_file(operation: Operation) -> bool:
+    """Whether the operation's 200 answer is content other than JSON (a file)."""
+    content = operation.responses.get("200", {}).get("content", {})
+    return bool(content) and not any("json" in media for media in content)
 
 
 def _schema_at(schema: Schema, pointer: str) -> Schema:

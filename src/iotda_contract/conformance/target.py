@@ -6,7 +6,7 @@ import json
 import shlex
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -17,7 +17,7 @@ from iotda_contract.conformance.contract import PagingContract
 from iotda_contract.conformance.errors import RateLimited, TargetError, UnexpectedResponse
 from iotda_contract.conformance.pacing import Pace
 from iotda_contract.conformance.wire import MAX_BODY, REQUEST_DEADLINE, Answer, Wire
-from iotda_contract.spec import json_pointer_get
+from iotda_contract.spec import SpecError, json_pointer_get
 
 Query = tuple[tuple[str, str], ...]
 INSTANCE_HEADER = "Instance-Id"
@@ -39,6 +39,8 @@ class Exchange:
     seconds: float
     #: Set when the body was larger than the cap (it is then empty here).
     cut: str | None = None
+    #: The body's bytes, kept only for a download (``response_text`` then describes them).
+    content: bytes = b""
 
     def json(self) -> Any:
         """The body as JSON; None when it is not JSON, was cut at the cap, or nests too deep to read."""
@@ -172,8 +174,14 @@ class Target:
         *,
         headers: Mapping[str, str] | None = None,
         body: bytes = b"",
+        retry: bool = True,
+        binary: bool = False,
     ) -> Exchange:
-        """Send one request and record it."""
+        """Send one request and record it.
+
+        ``retry`` False returns a rate-limit answer instead of waiting it out; ``binary`` keeps a 200 body's
+        bytes (a download) in ``content``, with a one-line description of them as its text.
+        """
         sent_headers = dict(self.headers() if headers is None else headers)
         if body:
             sent_headers["Content-Type"] = "application/json"
@@ -184,7 +192,7 @@ class Target:
                 raise TargetError("the run's time (--max-time) is up; what it checked so far is reported")
             response = self.wire.request(method, url, sent_headers, body)
             self.requests_sent += 1
-            if not self.rate_limited(response):
+            if not retry or not self.rate_limited(response):
                 break
             if attempt == self.max_retries:
                 raise RateLimited(
@@ -206,17 +214,22 @@ class Target:
             seconds=time.perf_counter() - started,
             cut=response.cut,
         )
+        if binary and response.status == 200 and response.cut is None:
+            media = response.header("Content-Type") or "no Content-Type"
+            exchange = replace(exchange, content=response.body,
+                               response_text=f"({len(response.body)} bytes of {media[:80]})")  # fmt: skip
         self.journal.append(exchange)
         return exchange
 
-    def rate_limited(self, response: Answer) -> bool:
+    def rate_limited(self, response: Answer | Exchange) -> bool:
         """A 429, or a 403 carrying one of the platform's rate-limit codes."""
         if response.status == 429:
             return True
         if response.status != 403 or not self.contract.rate_limit_codes or response.cut:
             return False
+        body = response.body if isinstance(response, Answer) else response.response_text
         try:
-            code = json.loads(response.body).get("error_code")
+            code = json.loads(body).get("error_code")
         except (ValueError, AttributeError, RecursionError):
             return False
         return code in self.contract.rate_limit_codes
@@ -302,6 +315,15 @@ class Target:
         path = self.contract.delete_op.path.replace("{project_id}", quote(self.project_id, safe=""))
         path = path.replace(f"{{{key}}}", quote(task_id, safe=""))
         return self.send("DELETE", path, headers=headers)
+
+    def download(self, task_id: str, *, retry: bool = True) -> Exchange:
+        """Download one task's export file (the spec's file operation); the id is one encoded segment."""
+        file_op = self.contract.file_op
+        if file_op is None:
+            raise SpecError("the spec has no download operation under the list's item path")
+        path = file_op.path.replace("{project_id}", quote(self.project_id, safe=""))
+        path = path.replace(f"{{{self.contract.item_parameter(file_op).name}}}", quote(task_id, safe=""))
+        return self.send("GET", path, retry=retry, binary=True)
 
     def forget(self) -> None:
         """Drop cached pages (the data may have changed)."""

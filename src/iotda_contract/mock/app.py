@@ -279,7 +279,7 @@ class MockApp:
             raise errors.NotFound()
         now = store.now_ms()
         status = task.view(now)["status"]
-        if status != "Success":
+        if status != "Success" and "file-for-unfinished" not in self.faults:
             raise errors.FileNotReady(status)
         if store.overwritten(task):
             raise errors.FileOverwritten()
@@ -287,11 +287,14 @@ class MockApp:
             interval_ms = int(self.download_interval * 1000)
             last = self._last_download_ms.get(project)
             if last is not None and now - last < interval_ms:
+                if "download-limit-500" in self.faults:
+                    raise errors.InjectedServerError()
                 wait_ms = interval_ms - (now - last)
                 raise errors.DownloadLimited(-(-wait_ms // 1000), self.download_interval)
             self._last_download_ms[project] = now
         # up to 10 000 rows: written off the event loop, so that other requests go on meanwhile
-        return await asyncio.to_thread(workbook.export_file, task)
+        results = workbook.FIRST_PAGE if "file-first-page-only" in self.faults else None
+        return await asyncio.to_thread(workbook.export_file, task, results)
 
     def _delete_task(self, path: dict[str, str], instance: str) -> bytes:
         op = self._delete

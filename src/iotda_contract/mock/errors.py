@@ -20,7 +20,7 @@ ApiError
 ├── DownloadLimited (429)   IOTDA.021101  a second export-file download within the interval (Retry-After)
 ├── PayloadTooLarge (413)   IOTDA.000413  a body over --max-body-bytes
 ├── HeadersTooLarge (431)   IOTDA.000431  over --max-headers fields or --max-header-bytes of head
-├── InjectedServerError (500) IOTDA.000500  only from the `server-error-at-max-offset` fault
+├── InjectedServerError (500) IOTDA.000500  from the faults server-error-at-max-offset, download-limit-500
 └── ServiceUnavailable (503) IOTDA.000503  a connection beyond --max-connections
 
 The 408, 413, 431 and 503 codes are the mock's own (docs/decisions.md): the platform lists none.
@@ -172,7 +172,7 @@ class HeadersTooLarge(ApiError):
 class InjectedServerError(ApiError):
     status = 500
     code = "IOTDA.000500"
-    message = "Internal server error (injected by the server-error-at-max-offset fault)."
+    message = "Internal server error (injected by a fault: server-error-at-max-offset, download-limit-500)."
 
 
 class ServiceUnavailable(ApiError):

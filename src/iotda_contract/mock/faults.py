@@ -3,14 +3,14 @@
 One entry per fault, read by the mock (which applies it at its ``hook``), by ``iotda-contract faults``, by the
 kill table (which expects ``caught_by`` among the laws a check of the faulty mock violates) and by the tests.
 Hooks: ``page`` (the paging functions, ``mock/paging.py``), ``app`` (request handling, ``mock/app.py``),
-``errors`` (the error bodies).
+``errors`` (the error bodies), ``file`` (the export-file download, ``mock/app.py`` and ``mock/workbook.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-HOOKS = ("page", "app", "errors")
+HOOKS = ("page", "app", "errors", "file")
 
 
 @dataclass(frozen=True)
@@ -174,6 +174,27 @@ _ALL = (
         ("page.count is counted with the offset applied: the matching records minus offset (go-mgo/mgo#421)"),
         caught_by="count-stable",
         hook="page",
+    ),
+    Fault(
+        "file-for-unfinished",
+        ("a Processing or Failed task's download gives a file of the results exported so far"),
+        caught_by="file-when-succeeded",
+        hook="file",
+    ),
+    Fault(
+        "file-first-page-only",
+        (
+            "the export file holds only the first page (10) of the batch task's results, whatever "
+            "export_count says: the exporter read one page of results and stopped"
+        ),
+        caught_by="file-rows",
+        hook="file",
+    ),
+    Fault(
+        "download-limit-500",
+        ("a download within the 30-second interval is answered 500 instead of 429 with Retry-After"),
+        caught_by="download-limit-announced",
+        hook="file",
     ),
 )
 #: Every fault the mock can inject, by name. The faults after unstable-under-insert each come from a public

@@ -21,6 +21,8 @@ SHEET = "results"
 HEADER = ("No.", "Batch task id", "Target", "Status", "Output", "Error code", "Error message")
 #: The most rows a BIFF8 sheet holds, the header row included.
 MAX_ROWS = 65_536
+#: The results the fault ``file-first-page-only`` writes: one page of them.
+FIRST_PAGE = 10
 
 
 def _xlwt() -> Any:
@@ -30,19 +32,19 @@ def _xlwt() -> Any:
         raise RuntimeError("export files need xlwt (pip install xlwt)") from err
 
 
-def result_rows(task: Task) -> list[tuple[object, ...]]:
-    """The rows of ``task``'s file below the header: ``export_count`` results, numbered from 1."""
+def result_rows(task: Task, results: int | None = None) -> list[tuple[object, ...]]:
+    """The rows of ``task``'s file below the header: ``export_count`` results (or ``results``), from 1."""
     batch = task.task_id or ""
     stem = task.record_id[-8:]
     return [
         (number, batch, f"device-{stem}-{number:05d}", "Success", f"result {number} of {task.export_task_id}",
          "", "")
-        for number in range(1, task.export_count + 1)
+        for number in range(1, (task.export_count if results is None else results) + 1)
     ]  # fmt: skip
 
 
-def export_file(task: Task) -> bytes:
-    """The workbook's bytes for ``task``: a header row, then ``export_count`` rows of results."""
+def export_file(task: Task, results: int | None = None) -> bytes:
+    """The workbook's bytes for ``task``: a header row, then ``export_count`` (or ``results``) results."""
     if task.export_count + 1 > MAX_ROWS:
         raise ValueError(f"an XLS sheet holds at most {MAX_ROWS - 1} results, not {task.export_count}")
     xlwt = _xlwt()
@@ -50,7 +52,7 @@ def export_file(task: Task) -> bytes:
     sheet = book.add_sheet(SHEET)
     for column, title in enumerate(HEADER):
         sheet.write(0, column, title)
-    for row, values in enumerate(result_rows(task), start=1):
+    for row, values in enumerate(result_rows(task, results), start=1):
         for column, value in enumerate(values):
             sheet.write(row, column, value)
     buffer = io.BytesIO()
