@@ -194,12 +194,14 @@ def test_check_reports_a_hand_edited_keyword_module(workspace: Path) -> None:
     assert _run(*args).returncode == 0
     copied = output / PACKAGE / "_keywords.py"
     text = copied.read_text(encoding="utf-8")
-    assert "len(value) > high" in text
-    copied.write_text(text.replace("len(value) > high", "False"), encoding="utf-8")  # maxLength unenforced
+    enforced = '_max_length = _bounded("maxLength", _is_string, len, operator.gt, _count)'
+    assert enforced in text
+    upside_down = enforced.replace("operator.gt", "operator.lt")  # maxLength refuses the short texts instead
+    copied.write_text(text.replace(enforced, upside_down), encoding="utf-8")
     drift = _run(*args, "--check")
     assert drift.returncode == 1
     assert "--- committed/iotda_client/_keywords.py" in drift.stdout
-    assert any(line.startswith("+") and "len(value) > high" in line for line in drift.stdout.splitlines())
+    assert any(line.startswith("+") and enforced in line for line in drift.stdout.splitlines())
 
 
 def test_constraints_keep_only_enforced_keywords() -> None:
