@@ -35,6 +35,7 @@ ever silently dropped: the mock refuses to start and the generator refuses to ge
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -299,50 +300,6 @@ def _format(expected: Any, schema: Mapping[str, Any], where: str) -> Validator:
     return check
 
 
-def _minimum(expected: Any, schema: Mapping[str, Any], where: str) -> Validator:
-    low = _bound(expected, "minimum", where)
-
-    def check(value: Any) -> Violation | None:
-        if isinstance(value, _NUMBERS) and not isinstance(value, bool) and value < low:
-            return Violation("minimum", expected, value)
-        return None
-
-    return check
-
-
-def _maximum(expected: Any, schema: Mapping[str, Any], where: str) -> Validator:
-    high = _bound(expected, "maximum", where)
-
-    def check(value: Any) -> Violation | None:
-        if isinstance(value, _NUMBERS) and not isinstance(value, bool) and value > high:
-            return Violation("maximum", expected, value)
-        return None
-
-    return check
-
-
-def _min_length(expected: Any, schema: Mapping[str, Any], where: str) -> Validator:
-    low = _count(expected, "minLength", where)
-
-    def check(value: Any) -> Violation | None:
-        if isinstance(value, str) and len(value) < low:
-            return Violation("minLength", expected, value)
-        return None
-
-    return check
-
-
-def _max_length(expected: Any, schema: Mapping[str, Any], where: str) -> Validator:
-    high = _count(expected, "maxLength", where)
-
-    def check(value: Any) -> Violation | None:
-        if isinstance(value, str) and len(value) > high:
-            return Violation("maxLength", expected, value)
-        return None
-
-    return check
-
-
 def _pattern(expected: Any, schema: Mapping[str, Any], where: str) -> Validator:
     if not isinstance(expected, str):
         raise _unsupported(where, "pattern", expected, "a regular expression")
@@ -422,31 +379,50 @@ def _items(expected: Any, schema: Mapping[str, Any], where: str) -> Validator:
     return check
 
 
-def _min_items(expected: Any, schema: Mapping[str, Any], where: str) -> Validator:
-    low = _count(expected, "minItems", where)
-
-    def check(value: Any) -> Violation | None:
-        if isinstance(value, list) and len(value) < low:
-            return Violation("minItems", expected, value)
-        return None
-
-    return check
+Compiler = Callable[[Any, Mapping[str, Any], str], "Validator | None"]
 
 
-def _max_items(expected: Any, schema: Mapping[str, Any], where: str) -> Validator:
-    high = _count(expected, "maxItems", where)
+def _bounded(keyword: str, kind: Callable[[Any], bool], measure: Callable[[Any], int | float],
+             beyond: Callable[[int | float, int | float], bool], read: Callable[[Any, str, str], int | float],
+             ) -> Compiler:  # fmt: skip
+    """A bound keyword's compiler: a value of ``kind`` whose ``measure`` is ``beyond`` the bound fails."""
 
-    def check(value: Any) -> Violation | None:
-        if isinstance(value, list) and len(value) > high:
-            return Violation("maxItems", expected, value)
-        return None
+    def compile_bound(expected: Any, schema: Mapping[str, Any], where: str) -> Validator:
+        bound = read(expected, keyword, where)
 
-    return check
+        def check(value: Any) -> Violation | None:
+            if kind(value) and beyond(measure(value), bound):
+                return Violation(keyword, expected, value)
+            return None
+
+        return check
+
+    return compile_bound
+
+
+def _is_string(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list)
+
+
+def _itself(value: Any) -> int | float:
+    return value  # type: ignore[no-any-return]
+
+
+_minimum = _bounded("minimum", _is_number, _itself, operator.lt, _bound)
+_maximum = _bounded("maximum", _is_number, _itself, operator.gt, _bound)
+_min_length = _bounded("minLength", _is_string, len, operator.lt, _count)
+_max_length = _bounded("maxLength", _is_string, len, operator.gt, _count)
+_min_items = _bounded("minItems", _is_list, len, operator.lt, _count)
+_max_items = _bounded("maxItems", _is_list, len, operator.gt, _count)
 
 
 #: Each enforced keyword but ``type`` and its compiler: (keyword's value, whole schema, where) -> validator,
 #: or ``None`` when the value constrains nothing (``additionalProperties: true``).
-_COMPILERS: Mapping[str, Callable[[Any, Mapping[str, Any], str], Validator | None]] = {
+_COMPILERS: Mapping[str, Compiler] = {
     "enum": _enum,
     "format": _format,
     "minimum": _minimum,
