@@ -19,7 +19,8 @@ TOKEN = "conformance-test-token"
 def mock_url(tmp_path_factory):
     credentials = tmp_path_factory.mktemp("creds") / "credentials.json"
     credentials.write_text(json.dumps({"credentials": [{"token": TOKEN, "projects": ["demo-project"]}]}))
-    with serve_subprocess(mock_arguments(120, [], credentials)) as server:
+    # the module's runs share one mock: a short download interval keeps the limit without a 30 s wait per run
+    with serve_subprocess([*mock_arguments(120, [], credentials), "--download-interval", "3"]) as server:
         yield server.url
 
 

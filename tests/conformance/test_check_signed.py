@@ -17,7 +17,8 @@ AK, SK = "CHECKSIGNEDAK0001", "check-signed-secret"
 def mock_url(tmp_path_factory):
     credentials = tmp_path_factory.mktemp("creds") / "credentials.json"
     credentials.write_text(json.dumps({"credentials": [{"ak": AK, "sk": SK, "projects": ["demo-project"]}]}))
-    with serve_subprocess(mock_arguments(80, [], credentials)) as server:
+    # the module's runs share one mock: a short download interval keeps the limit without a 30 s wait per run
+    with serve_subprocess([*mock_arguments(80, [], credentials), "--download-interval", "3"]) as server:
         yield server.url
 
 
