@@ -125,7 +125,7 @@ def _laws_against(pytester: pytest.Pytester, faults: list[str], *extra: str) -> 
 
 def test_the_laws_collected_against_the_clean_mock_pass(pytester: pytest.Pytester) -> None:
     result = _laws_against(pytester, [], "--junitxml=laws.xml")
-    result.assert_outcomes(passed=16, skipped=5)
+    result.assert_outcomes(passed=19, skipped=5)
     junit = (pytester.path / "laws.xml").read_text()
     assert 'name="walk-complete"' in junit
 

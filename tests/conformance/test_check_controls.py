@@ -37,6 +37,58 @@ def test_the_rate_limit_is_obeyed_by_the_laws_and_schemathesis_alike():
     assert most_in_one_second(times) <= 20
 
 
+def test_the_rate_limit_holds_with_concurrency_by_the_servers_clock():
+    with hostile("path-injection") as server:
+        check(server.url, "--rate-limit", "20/s", "--concurrency", "4", "--max-examples", "2",
+              "--law", "accept-valid", "--law", "reject-invalid", "--law", "count-stable")  # fmt: skip
+        times = sorted(server.times)
+    assert len(times) > 60, "enough requests, laws side by side and schemathesis beside them"
+    assert most_in_one_second(times) <= 20
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "two", "1.5"])
+def test_a_bad_concurrency_is_one_line_and_exit_2_before_any_request(value, capsys):
+    with hostile("path-injection") as server:
+        assert check(server.url, "--concurrency", value) == 2
+        assert server.requests == 0
+    err = capsys.readouterr().err
+    assert err.startswith("error: --concurrency is ")
+    assert err.count("\n") == 1, "one line"
+
+
+def test_concurrency_comes_from_the_configuration_file_and_is_printed(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("iotda-contract.toml").write_text('base-url = "http://b"\nproject-id = "p"\nconcurrency = 3\n')
+    assert main(["check", "--print-config"]) == 0
+    assert "concurrency = 3" in capsys.readouterr().out
+    assert main(["check", "--print-config", "--concurrency", "5"]) == 0
+    assert "concurrency = 5" in capsys.readouterr().out, "the flag wins over the file"
+    Path("iotda-contract.toml").write_text("concurrency = 0\n")
+    assert main(["check", "--print-config"]) == 2
+    assert "--concurrency" in capsys.readouterr().err
+
+
+def verdicts(report: Path) -> tuple[object, ...]:
+    data = json.loads((report / "report.json").read_text())
+    laws = {law["law_id"]: (law["status"], law["deviations"]) for law in data["laws"]}
+    st = data.get("schemathesis") or {}
+    return laws, data["violated"], data["deviated"], sorted(st.get("failures", {})), st.get("status")
+
+
+@pytest.mark.parametrize(("fault", "extra"), [(None, ()), ("accepts-invalid-limit", ("--no-schemathesis",))])
+def test_concurrency_changes_no_verdict(fault, extra, tmp_path):
+    faults = (fault,) if fault else ()
+    for n in ("1", "4"):  # a fresh mock each: a run spends the download limit
+        with serve_in_thread(Settings(seed=300, faults=faults)) as url:  # 161 records: longer than a head
+            main(["check", "--base-url", url, "--project-id", "demo-project", "--token", "t", "--seed", "2",
+                  "--max-examples", "4", "--exclude-check", "ignored_auth", "--concurrency", n, *extra,
+                  "--report-dir", str(tmp_path / n)])  # fmt: skip
+    one, four = verdicts(tmp_path / "1"), verdicts(tmp_path / "4")
+    assert one == four
+    assert one[1] == ([] if fault is None else ["reject-invalid"])
+    assert one[3] == []
+
+
 def test_headers_are_sent_with_every_request_and_never_replace_credentials(capsys):
     with hostile("path-injection") as server:
         check(server.url, "-H", "X-Trace: run-42", "--law", "walk-complete", "--no-schemathesis",

@@ -111,3 +111,18 @@ def test_reports_are_written_in_three_formats(tmp_path):
     summary = paths[2].read_text()
     assert re.search(r"`walk-complete`.*violated", summary)
     assert "curl -sS -X GET http://h/x" in summary
+
+
+def test_a_failure_resting_on_a_rate_limited_probe_is_not_counted():
+    from types import SimpleNamespace
+
+    from iotda_contract.conformance.st_engine import _rate_limited_probe
+
+    def recorder(status):
+        answer = SimpleNamespace(response=SimpleNamespace(status_code=status))
+        return SimpleNamespace(interactions={"probe": answer})
+
+    failure = SimpleNamespace(case_id="probe")
+    assert _rate_limited_probe(recorder(429), failure)
+    assert not _rate_limited_probe(recorder(200), failure), "an answered probe is judged"
+    assert not _rate_limited_probe(recorder(429), SimpleNamespace(case_id="other"))

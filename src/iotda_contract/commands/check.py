@@ -61,6 +61,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N/s",
         help="send at most this many requests (N/s, N/m, N/h), schemathesis' included (default: no limit)",
     )
+    parser.add_argument(
+        "--concurrency",
+        default=1,
+        metavar="N",
+        help="requests under way at once (schemathesis calls it --workers): the read-only laws and "
+        "schemathesis side by side, within --rate-limit; writes stay one at a time (default: 1, one "
+        "request after another)",
+    )
     parser.add_argument("--instance-id", help="the Instance-Id header (default: none, the default instance)")
     parser.add_argument("--token", default=os.environ.get("IOTDA_TOKEN"), help="IAM token (or IOTDA_TOKEN)")
     parser.add_argument("--ak", default=os.environ.get("IOTDA_AK"), help="access key (or IOTDA_AK)")
@@ -159,6 +167,15 @@ def _header(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+def concurrency(value: object) -> int:
+    """``--concurrency`` (a flag's text or a configuration file's number): a whole number, at least 1."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise ValueError(f"--concurrency is the number of requests under way at once, a whole number of at "
+                         f"least 1, not {value!r}")  # fmt: skip
+    return int(text)
+
+
 def _rate(text: str) -> float:
     try:
         return parse_rate(text)
@@ -174,6 +191,7 @@ def run(args: argparse.Namespace) -> int:
         found = config_module.find(args.config)
         if found is not None:
             config_module.apply(args, parser, found[1], found[0])
+        args.concurrency = concurrency(args.concurrency)
     except (config_module.ConfigError, argparse.ArgumentTypeError, ValueError) as err:
         error_line(str(err))
         return 2
@@ -237,6 +255,7 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
         headers=tuple(args.header),
         verify=False if args.insecure else (args.ca_bundle or True),
         rate_limit=args.rate_limit,
+        concurrency=concurrency(args.concurrency),
     )
 
 

@@ -2,27 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import copy
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from iotda_contract import decisions as decisions_module
 from iotda_contract.conformance.contract import PagingContract, load_contract
 from iotda_contract.conformance.errors import Skip, Violation
 from iotda_contract.conformance.filters import APP_ID, APP_TYPE, ONE_APP, AppScope, Filters, matches
 from iotda_contract.conformance.results import PROFILE_CONTRACT, PROFILE_PLATFORM, DeviationRecord
+from iotda_contract.conformance.sharing import Shared, side_by_side
 from iotda_contract.conformance.target import Exchange, Page, Target
 from iotda_contract.conformance.walks import Walk, walk
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: The smallest-limit reference walk covers one largest page and this many records more: a page of any limit
+#: from a marker among its first HEAD records ends inside it. Markers the reference judges come from there.
+HEAD = 10
+#: A walk a law draws with a limit below the maximum visits at most this many pages (``bounded``): small
+#: limits are checked on the list's head, the largest on the whole list, so requests grow with N / maximum.
+SAMPLE_PAGES = 10
 
 
 @dataclass(frozen=True)
 class Reference:
-    """A complete walk with the smallest limit: every record in order, each with its record id."""
+    """The walk with the smallest limit over the list's head (all of it when short): records in order, each
+    with its record id, learnt from the marker of a page that holds that record alone."""
 
     walk: Walk
     filters: tuple[tuple[str, str], ...]
+    #: The limit's maximum: how many records past a drawn marker the reference must still hold.
+    largest: int = 50
+
+    @property
+    def complete(self) -> bool:
+        """Whether the walk ended: the reference then holds every record, as a complete walk would."""
+        return self.walk.ended
 
     @property
     def items(self) -> tuple[dict[str, Any], ...]:
@@ -40,12 +61,27 @@ class Reference:
     def count(self) -> int | None:
         return self.walk.pages[0].count
 
+    @property
+    def head_ids(self) -> tuple[str, ...]:
+        """Record ids to draw the markers it judges from: every one when complete, else the first ones, each
+        with at least a largest page of records below it inside the reference."""
+        if self.complete:
+            return self.record_ids
+        return self.record_ids[: max(1, len(self.record_ids) - self.largest)]
+
     def below(self, marker: str | None) -> tuple[str, ...]:
-        """Keys of the records whose record id is below ``marker`` (all of them for None)."""
+        """Keys of the records it holds whose record id is below ``marker`` (all of them for None).
+
+        Past the head of the list (``complete`` False) more such records may follow, never precede, these.
+        """
         if marker is None:
             return self.keys
         bound = int(marker, 16)
         return tuple(k for k, r in zip(self.keys, self.record_ids, strict=True) if int(r, 16) < bound)
+
+    def exact(self, marker: str | None) -> bool:
+        """Whether :meth:`below` gives every record below ``marker``, not just those of the head."""
+        return self.complete or (marker is not None and int(marker, 16) == 0)
 
 
 @dataclass
@@ -72,11 +108,14 @@ class LawContext:
     #: Deviations found, by decision id (the first evidence is kept).
     deviations: dict[str, DeviationRecord] = field(default_factory=dict)
     _views: dict[str, PagingContract] = field(default_factory=dict)
-    _app_scope: AppScope | Violation | Skip | None = None
     #: Where hypothesis keeps the failing examples, so a later run tries them first (None: nowhere).
     example_db: Path | None = None
     #: Answers to fixed requests a law sends on every example (the same request, the same answer).
     memo: dict[Any, Exchange] = field(default_factory=dict)
+    #: Requests sent at once (``--concurrency``): independent read-only requests, and read-only laws.
+    concurrency: int = 1
+    #: What every law's view of the run shares (:meth:`view`): locks, the app scope learnt, a stop signal.
+    shared: Shared = field(default_factory=Shared)
 
     @property
     def platform(self) -> PagingContract:
@@ -95,6 +134,48 @@ class LawContext:
         if decision_id not in self._views:
             self._views[decision_id] = load_contract(decisions_module.view(self.contract.spec, [decision_id]))
         return self._views[decision_id]
+
+    def view(self, law_id: str) -> LawContext:
+        """The run's context as one law sees it: caches and target shared, its own law id and deviations.
+
+        :meth:`settle` then keeps what it found that no earlier law had, so that laws run side by side
+        report exactly what they would report one after another.
+        """
+        self.decisions  # noqa: B018 - read once, before the views copy it
+        mine = copy.copy(self)
+        mine.current_law, mine.deviations = law_id, {}
+        return mine
+
+    def settle(self, view: LawContext) -> list[str]:
+        """Keep the deviations a law's view found that no earlier law found; their decision ids, in order."""
+        new = [decision_id for decision_id in view.deviations if decision_id not in self.deviations]
+        for decision_id in new:
+            self.deviations[decision_id] = view.deviations[decision_id]
+        return new
+
+    def fetch_all(self, items: Iterable[T], send: Callable[[T], R]) -> Iterator[tuple[T, R]]:
+        """Each item with what ``send`` got for it, in order. With concurrency 1 one at a time, lazily (a
+        law that stops at the first failure sends no more); else side by side, the items drawn first.
+
+        Only for requests that are independent and read-only: their order cannot change what they get.
+        """
+        if self.concurrency <= 1:
+            for item in items:
+                yield item, send(item)
+            return
+        drawn: list[T] = []
+        stopped: BaseException | None = None
+        try:
+            for item in items:
+                drawn.append(item)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as err:  # hypothesis ends an example at a draw: first judge what came before it
+            stopped = err
+        self.target.wire.client()  # built here, before threads share it
+        yield from side_by_side(drawn, send, self.concurrency)
+        if stopped is not None:
+            raise stopped
 
     def responsible(self, holds: Callable[[PagingContract], bool], side: str) -> list[str]:
         """The decisions on ``side`` that, each set aside alone, make ``holds`` true (all of them if none)."""
@@ -122,39 +203,44 @@ class LawContext:
 
         The description says only "the scope of defaultApp": one app. Which one is the contract's decision
         ``default-app`` (the tasks created without an app id); another app is a deviation, not a violation.
+        Learnt once; the deviation it shows is told to every law that asks (the first of them keeps it).
         """
-        if isinstance(self._app_scope, Violation | Skip):
-            raise self._app_scope
-        if self._app_scope is not None:
-            return self._app_scope
+        shared = self.shared
+        with shared.once("app-scope"):
+            if shared.app_scope is None:
+                shared.app_scope, shared.scope_deviation = self._learn_app_scope()
+        if shared.scope_deviation is not None:
+            self.deviate(*shared.scope_deviation)
+        if isinstance(shared.app_scope, Violation | Skip):
+            raise shared.app_scope
+        return shared.app_scope
+
+    def _learn_app_scope(self) -> tuple[AppScope | Violation | Skip, tuple[Any, ...] | None]:
         w = self.walk(limit=self.contract.limit.maximum, filters={APP_TYPE: ONE_APP})
         if not w.ended:
-            self._app_scope = Skip(f"needs the complete walk with {APP_TYPE}={ONE_APP}, which stopped: "
-                                   f"{w.stop_reason} (see walk-complete)")  # fmt: skip
-            raise self._app_scope
+            return Skip(f"needs the complete walk with {APP_TYPE}={ONE_APP}, which stopped: "
+                        f"{w.stop_reason} (see walk-complete)"), None  # fmt: skip
         apps = {item.get(APP_ID) for item in w.items}
         if len(apps) > 1:
             shown = ", ".join(sorted(str(a) for a in apps))
-            self._app_scope = fail(
+            return fail(
                 f"{APP_TYPE}={ONE_APP} without {APP_ID} listed the tasks of several apps "
                 f"({shown}); the description's scope of defaultApp is one app",
                 *w.pages[:3],
-            )
-            raise self._app_scope
+            ), None
         scope = AppScope(known=bool(apps), app_id=next(iter(apps), None))
-        self._app_scope = scope
         if scope.known and scope.app_id is not None:
             message = f"{APP_TYPE}={ONE_APP} without {APP_ID} lists the tasks of app {scope.app_id}"
-            self.deviate("default-app", message + ", not the tasks created without an app id", *w.pages[:1])
-        elif not scope.known:
+            return scope, ("default-app", message + ", not the tasks created without an app id", *w.pages[:1])
+        if not scope.known:
             try:
                 full = self.full_walk()
             except Skip:
-                return scope
+                return scope, None
             if any(item.get(APP_ID) is None for item in full.items):
-                self.deviate("default-app", f"{APP_TYPE}={ONE_APP} without {APP_ID} lists nothing, though "
-                             "tasks without an app id exist", *w.pages[:1], *full.pages[:1])  # fmt: skip
-        return scope
+                return scope, ("default-app", f"{APP_TYPE}={ONE_APP} without {APP_ID} lists nothing, though "
+                               "tasks without an app id exist", *w.pages[:1], *full.pages[:1])  # fmt: skip
+        return scope, None
 
     def matcher(self, filters: Filters) -> Callable[[Mapping[str, Any]], bool]:
         """Whether a task is in the list ``filters`` select, as this backend reads the default app."""
@@ -163,27 +249,26 @@ class LawContext:
         return lambda task: matches(task, filters, scope)
 
     def reference(self, filters: Filters | None = None) -> Reference:
-        """The limit-minimum walk for ``filters``; Skip when it does not end (walk-complete reports that)."""
+        """The limit-minimum walk for ``filters`` over the list's head (a largest page and :data:`HEAD`
+        records; all of it when shorter); Skip when it breaks (walk-complete and page-size report that)."""
         key = tuple(sorted((filters or {}).items()))
-        if key in self._broken:
-            raise self._broken[key]
-        if key not in self._references:
-            result = walk(
-                self.target,
-                limit=self.contract.limit.minimum,
-                filters=dict(key),
-                max_records=self.max_records,
-            )
-            smallest = self.contract.limit.minimum
-            problem = None if result.ended else f"stopped: {result.stop_reason} (see walk-complete)"
-            if problem is None and any(len(page) > smallest for page in result.pages):
-                problem = f"returned pages of more than {smallest} record(s) (see page-size)"
-            if problem is not None:
-                self._broken[key] = Skip(f"needs a complete walk, and the limit-{smallest} walk "
-                                         f"({dict(key) or 'no filter'}) {problem}")  # fmt: skip
+        with self.shared.once(("reference", key)):
+            if key in self._broken:
                 raise self._broken[key]
-            self._references[key] = Reference(result, key)
-        return self._references[key]
+            if key not in self._references:
+                smallest, largest = self.contract.limit.minimum, self.contract.limit.maximum
+                result = self._walk(limit=smallest, filters=dict(key),
+                                    max_pages=math.ceil((largest + HEAD) / max(smallest, 1)))  # fmt: skip
+                fine = result.ended or result.cut
+                problem = None if fine else f"stopped: {result.stop_reason} (see walk-complete)"
+                if problem is None and any(len(page) > smallest for page in result.pages):
+                    problem = f"returned pages of more than {smallest} record(s) (see page-size)"
+                if problem is not None:
+                    self._broken[key] = Skip(f"needs a complete walk, and the limit-{smallest} walk "
+                                             f"({dict(key) or 'no filter'}) {problem}")  # fmt: skip
+                    raise self._broken[key]
+                self._references[key] = Reference(result, key, largest)
+            return self._references[key]
 
     def full_walk(self) -> Walk:
         """The walk from the top with the largest limit; Skip when it does not end (see walk-complete)."""
@@ -193,28 +278,42 @@ class LawContext:
                        f"{w.stop_reason} (see walk-complete)")  # fmt: skip
         return w
 
-    def below(self, marker: str | None) -> Walk:
-        """The complete walk from ``marker`` (None: the top) with the largest limit."""
-        w = self.walk(limit=self.contract.limit.maximum, start=marker)
-        if not w.ended:
+    def head(self, records: int) -> Walk:
+        """The largest-limit walk from the top until it holds ``records`` records or ends; Skip on a break."""
+        w = self.walk(limit=self.contract.limit.maximum, enough=records)
+        if not w.ended and not w.cut:
+            raise Skip(f"needs the first {records} records, and the limit-{self.contract.limit.maximum} walk "
+                       f"stopped: {w.stop_reason} (see walk-complete)")  # fmt: skip
+        return w
+
+    def below(self, marker: str | None, *, need: int | None = None) -> Walk:
+        """The walk from ``marker`` (None: the top) with the largest limit: complete, or, with ``need``, until
+        it holds that many records (all a law compares its page with)."""
+        w = self.walk(limit=self.contract.limit.maximum, start=marker, enough=need)
+        if not w.ended and not w.cut:
             raise Skip(
                 f"needs a complete walk from {marker}, which stopped: {w.stop_reason} (see walk-complete)"
             )
         return w
 
     def known_ids(self) -> tuple[str, ...]:
-        """Record ids for markers: every record's if the smallest-limit walk works, else the page markers."""
+        """Record ids for markers: the smallest-limit reference's, then (past its head) the page markers of
+        the largest-limit walk; the page markers alone when the smallest-limit walk does not work."""
         try:
-            return self.reference().record_ids
+            ref = self.reference()
         except Skip:
             return tuple(p.marker for p in self.full_walk().pages if p.marker)
+        if ref.complete:
+            return ref.record_ids
+        seen = {r.lower() for r in ref.record_ids}
+        deep = tuple(p.marker for p in self.full_walk().pages if p.marker and p.marker.lower() not in seen)
+        return ref.record_ids + deep
 
     def forget(self) -> None:
         """The data changed (a write): drop cached pages and references."""
         self._references.clear()
         self._broken.clear()
-        if not isinstance(self._app_scope, AppScope) or not self._app_scope.known:
-            self._app_scope = None
+        self.shared.forget_app_scope()
         self.target.forget()
 
     def walk(
@@ -224,15 +323,24 @@ class LawContext:
         filters: Filters | None = None,
         start: str | None = None,
         headers: Mapping[str, str] | None = None,
+        bounded: bool = False,
+        enough: int | None = None,
     ) -> Walk:
-        return walk(
-            self.target,
-            limit=limit,
-            filters=filters,
-            start=start,
-            max_records=self.max_records,
-            headers=headers,
-        )
+        """A walk (:func:`walks.walk`); ``bounded``: at most :data:`SAMPLE_PAGES` pages unless ``limit`` is
+        the largest, and then ``cut`` when it has not ended. One walk asked twice at once is sent once."""
+        pages = SAMPLE_PAGES if bounded and limit < self.contract.limit.maximum else None
+        return self._walk(limit=limit, filters=filters, start=start, headers=headers, max_pages=pages,
+                          enough=enough)  # fmt: skip
+
+    def _walk(self, *, limit: int, filters: Filters | None = None, start: str | None = None,
+              headers: Mapping[str, str] | None = None, max_pages: int | None = None,
+              enough: int | None = None) -> Walk:  # fmt: skip
+        # one walk from one start at a time, whatever its bound: the next one reads the pages it cached
+        key = ("walk", limit, tuple(sorted((filters or {}).items())), start,
+               tuple(sorted((headers or {}).items())))  # fmt: skip
+        with self.shared.once(key):
+            return walk(self.target, limit=limit, filters=filters, start=start, max_records=self.max_records,
+                        headers=headers, max_pages=max_pages, enough=enough)  # fmt: skip
 
     def page(self, query: Mapping[str, str | int], *, fresh: bool = False) -> Page:
         return self.target.list(query, fresh=fresh)

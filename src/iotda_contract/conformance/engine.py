@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
@@ -20,6 +21,11 @@ from iotda_contract.conformance.registry import Law
 from iotda_contract.conformance.results import DEVIATED, ERROR, HELD, SKIPPED, VIOLATED, LawResult
 
 Listener = Callable[[str, Law, LawResult | None], None]
+
+#: The modules of laws that only list, sent side by side with ``--concurrency``: nothing they send changes
+#: what another gets. The file laws spend the platform's download limit and the write laws change the data:
+#: they run one after another, after these.
+SIDE_BY_SIDE = frozenset({"iotda_contract.conformance.laws_read", "iotda_contract.conformance.laws_reject"})
 
 
 @dataclass
@@ -44,13 +50,25 @@ def run_law(
     run_started: float | None = None,
 ) -> LawResult:
     """Check one law on ``max_examples`` drawn cases; a violation is shrunk for at most ``shrink_seconds``."""
+    view = ctx.view(law.id)
+    result = _run(law, view, max_examples=max_examples, seed=seed, shrink_seconds=shrink_seconds,
+                  run_started=run_started)  # fmt: skip
+    _settle(result, ctx, view)
+    return result
+
+
+def _run(law: Law, ctx: LawContext, *, max_examples: int, seed: int | None, shrink_seconds: float,
+         run_started: float | None) -> LawResult:  # fmt: skip
+    """:func:`run_law` on the law's own view of the run (its deviations are settled by the caller)."""
     started = time.monotonic()
     origin = started if run_started is None else run_started
     state = _State()
-    ctx.current_law = law.id
 
     def example(data: DataObject) -> None:
         if state.broken is not None:
+            raise state.broken
+        if ctx.shared.stop.is_set():
+            state.broken = TargetError("the run stopped")
             raise state.broken
         if state.best is not None and state.shrink_over:
             raise state.best  # shrinking budget spent: end quickly, the best real violation is kept
@@ -100,7 +118,7 @@ def run_law(
         if state.broken is not None:
             raise state.broken from None
         _judge(err, state, result)
-    _finish(result, state, ctx, law, started, origin)
+    _finish(result, state, started, origin)
     return result
 
 
@@ -118,19 +136,21 @@ def _judge(err: Exception, state: _State, result: LawResult) -> None:
         result.exchanges = [e.to_dict() for e in violation.exchanges]
 
 
-def _finish(
-    result: LawResult, state: _State, ctx: LawContext, law: Law, started: float, origin: float
-) -> None:
+def _finish(result: LawResult, state: _State, started: float, origin: float) -> None:
     if result.status == HELD and state.passed == 0 and state.skip is not None:
         result.status, result.reason = SKIPPED, str(state.skip)
-    result.deviations = [d.decision_id for d in ctx.deviations.values() if d.law_id == law.id]
-    if result.status == HELD and result.deviations:
-        result.status = DEVIATED
-        result.reason = "deviates from decision(s) " + ", ".join(result.deviations)
     result.examples = state.examples
     result.seconds = time.monotonic() - started
     if state.first_at is not None:
         result.first_violation_at = state.first_at - origin
+
+
+def _settle(result: LawResult, ctx: LawContext, view: LawContext) -> None:
+    """The deviations the law found that no earlier law had are its own; a law that held with one deviated."""
+    result.deviations = ctx.settle(view)
+    if result.status == HELD and result.deviations:
+        result.status = DEVIATED
+        result.reason = "deviates from decision(s) " + ", ".join(result.deviations)
 
 
 def _find_violation(err: BaseException) -> Violation | None:
@@ -154,29 +174,79 @@ def run_laws(
     listener: Listener | None = None,
     run_started: float | None = None,
 ) -> list[LawResult]:
-    """Run ``laws`` in order; write laws are skipped unless the context allows writes."""
+    """Run ``laws`` in order; write laws are skipped unless the context allows writes.
+
+    With ``ctx.concurrency`` above 1 the laws that only list run side by side, that many at a time; their
+    verdicts, deviations and the listener's events come out in the laws' order, as one after another.
+    """
     origin = time.monotonic() if run_started is None else run_started
+
+    def one(law: Law, view: LawContext) -> LawResult:
+        if law.writes and not ctx.allow_writes:
+            return LawResult(
+                law.id, law.statement, SKIPPED, "creates and deletes tasks: needs --allow-writes"
+            )
+        return _run(law, view, max_examples=max_examples, seed=seed, shrink_seconds=shrink_seconds,
+                    run_started=origin)  # fmt: skip
+
     results: list[LawResult] = []
     try:
-        for law in laws:
-            if listener:
-                listener("start", law, None)
-            if law.writes and not ctx.allow_writes:
-                result = LawResult(
-                    law.id, law.statement, SKIPPED, "creates and deletes tasks: needs --allow-writes"
-                )
-            else:
-                result = run_law(
-                    law,
-                    ctx,
-                    max_examples=max_examples,
-                    seed=seed,
-                    shrink_seconds=shrink_seconds,
-                    run_started=origin,
-                )
-            results.append(result)
-            if listener:
-                listener("end", law, result)
+        for group in _groups(laws, ctx.concurrency):
+            results += _run_group(group, ctx, one, listener)
     finally:
         delete_created(ctx)
+    return results
+
+
+def _groups(laws: Sequence[Law], concurrency: int) -> Iterator[list[Law]]:
+    """The laws in order: consecutive list-only laws in one group when they may run side by side."""
+    group: list[Law] = []
+    for law in laws:
+        if concurrency > 1 and not law.writes and law.check.__module__ in SIDE_BY_SIDE:
+            group.append(law)
+            continue
+        if group:
+            yield group
+            group = []
+        yield [law]
+    if group:
+        yield group
+
+
+def _run_group(group: list[Law], ctx: LawContext, one: Callable[[Law, LawContext], LawResult],
+               listener: Listener | None) -> list[LawResult]:  # fmt: skip
+    """Run a group's laws, side by side when there are several; settle and report each in order."""
+    if len(group) == 1:
+        law, view = group[0], ctx.view(group[0].id)
+        if listener:
+            listener("start", law, None)
+        result = one(law, view)
+        _settle(result, ctx, view)
+        if listener:
+            listener("end", law, result)
+        return [result]
+    views = [ctx.view(law.id) for law in group]
+    ctx.target.wire.client()  # built here, before threads share it
+    results: list[LawResult] = []
+    with ThreadPoolExecutor(
+        max_workers=min(ctx.concurrency, len(group)), thread_name_prefix="iotda-law"
+    ) as pool:
+        futures = [pool.submit(one, law, view) for law, view in zip(group, views, strict=True)]
+        try:
+            for law, view, future in zip(group, views, futures, strict=True):
+                if listener:
+                    listener("start", law, None)
+                result = future.result()
+                _settle(result, ctx, view)
+                results.append(result)
+                if listener:
+                    listener("end", law, result)
+        except BaseException:
+            ctx.shared.stop.set()  # the laws still running end at their next example
+            for future in futures:
+                future.cancel()
+            raise
+        finally:
+            pool.shutdown(wait=True)
+            ctx.shared.stop.clear()
     return results

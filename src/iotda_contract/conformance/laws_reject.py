@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -135,31 +136,52 @@ def _padded(parameter: Parameter, valid: str, length: int) -> str:
 def reject_invalid(ctx: LawContext, data: DataObject) -> None:
     c = ctx.contract
     checked = [p for p in c.list_op.parameters if p.location in ("query", "header")]
-    for parameter in checked:
-        for value in boundary_values(parameter):
-            _check_refused(ctx, parameter, value, memo=True)
-        _check_refused(ctx, parameter, data.draw(invalid_values(parameter), label=parameter.name))
-    for parameter in (p for p in checked if p.required and p.location == "query"):
-        _check_refused(ctx, parameter, None, memo=True)
+
+    def probes() -> Iterator[_Probe]:  # drawn as they are sent (with --concurrency: all drawn first)
+        for parameter in checked:
+            for value in boundary_values(parameter):
+                yield _Probe(parameter, value, memo=True)
+            yield _Probe(parameter, data.draw(invalid_values(parameter), label=parameter.name))
+        for parameter in (p for p in checked if p.required and p.location == "query"):
+            yield _Probe(parameter, None, memo=True)
+
+    for probe, exchange in ctx.fetch_all(probes(), lambda probe: _send_probe(ctx, probe)):
+        _check_refused(ctx, probe, exchange)
     _check_repeated(ctx)
 
 
-def _check_refused(ctx: LawContext, parameter: Parameter, value: str | None, *, memo: bool = False) -> None:
-    """``value`` (None: the parameter left out) must be refused with 400 and the API's error body.
+@dataclass(frozen=True)
+class _Probe:
+    """One invalid request: ``parameter`` set to ``value`` (None: left out); ``memo``: sent once a run."""
+
+    parameter: Parameter
+    value: str | None
+    memo: bool = False
+
+    def request(self, ctx: LawContext) -> tuple[dict[str, str], dict[str, str], str]:
+        """The query, the headers, and the request in words."""
+        query = dict(ctx.contract.required_query)
+        headers = ctx.target.headers()
+        if self.value is None:
+            query.pop(self.parameter.name, None)
+            return query, headers, f"without the required {self.parameter.name}"
+        (headers if self.parameter.location == "header" else query)[self.parameter.name] = self.value
+        return query, headers, f"{self.parameter.name}={self.value!r}"
+
+
+def _send_probe(ctx: LawContext, probe: _Probe) -> Exchange:
+    query, headers, _ = probe.request(ctx)
+    return _send(ctx, list(query.items()), headers, memo=probe.memo)
+
+
+def _check_refused(ctx: LawContext, probe: _Probe, exchange: Exchange) -> None:
+    """The probe's value (None: the parameter left out) must be refused with 400 and the API's error body.
 
     A value that only a decision of the contract refuses (valid as the description states it) is held to
     that decision: another answer is a deviation, not a violation.
     """
-    c = ctx.contract
-    query = dict(c.required_query)
-    headers = ctx.target.headers()
-    if value is None:
-        query.pop(parameter.name, None)
-        described = f"without the required {parameter.name}"
-    else:
-        (headers if parameter.location == "header" else query)[parameter.name] = value
-        described = f"{parameter.name}={value!r}"
-    exchange = _send(ctx, list(query.items()), headers, memo=memo)
+    parameter, value = probe.parameter, probe.value
+    described = probe.request(ctx)[2]
     decided = value is not None and json_text_valid(ctx.platform.parameter(parameter.name), value)
     problem = _refusal_problem(ctx, exchange, described)
     if problem is None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,6 +95,9 @@ class CheckOptions:
     example_db: Path | None = None
     #: Requests per second, for the whole run (``--rate-limit``); None: no limit.
     rate_limit: float | None = None
+    #: Requests under way at once (``--concurrency``): read-only laws and schemathesis side by side; 1: one
+    #: request after another.
+    concurrency: int = 1
     profile: str = PROFILE_CONTRACT
     accept: tuple[str, ...] = ()
     accept_eviction: bool = False
@@ -118,6 +123,12 @@ def validate(options: CheckOptions) -> tuple[PagingContract, list[Law]]:
         raise UsageError("--max-examples must be at least 1")
     if options.max_records is not None and options.max_records < 1:
         raise UsageError("--max-records must be at least 1")
+    if (
+        isinstance(options.concurrency, bool)
+        or not isinstance(options.concurrency, int)
+        or options.concurrency < 1
+    ):
+        raise UsageError(f"--concurrency must be a whole number, at least 1, not {options.concurrency!r}")
     if options.timeout <= 0 or (options.max_time is not None and options.max_time <= 0):
         raise UsageError("--request-timeout and --max-time must be positive")
     credentials = {"authorization", "x-auth-token", "x-sdk-date", "x-security-token", "host"}
@@ -167,8 +178,16 @@ def build_target(options: CheckOptions, contract: PagingContract) -> Target:
         max_body=options.max_body,
         extra_headers=options.headers,
         verify=options.verify,
-        pace=Pace(options.rate_limit) if options.rate_limit else None,
+        pace=_pace(options),
     )
+
+
+def _pace(options: CheckOptions) -> Pace | None:
+    """The rate limit and the bound on requests under way, when there is either (None: neither)."""
+    at_once = options.concurrency if options.concurrency > 1 else None
+    if not options.rate_limit and at_once is None:
+        return None
+    return Pace(options.rate_limit, at_once=at_once)
 
 
 def probe(target: Target) -> int:
@@ -220,8 +239,8 @@ class OpenRun:
     def seed(self) -> int:
         return int(self.result.seed or 0)
 
-    def schemathesis(self, note: object = None) -> SchemathesisResult:
-        return _schemathesis(self.options, self.ctx, self.seed, note)
+    def schemathesis(self, note: object = None, stop: threading.Event | None = None) -> SchemathesisResult:
+        return _schemathesis(self.options, self.ctx, self.seed, note, stop)
 
     def finish(self) -> RunResult:
         """Delete what the run created (also after an interruption or at --max-time), close the books."""
@@ -249,7 +268,7 @@ def open_run(options: CheckOptions, console: Console) -> OpenRun:
     )
     ctx = LawContext(target=target, contract=contract, allow_writes=options.allow_writes,
                      other_instance_id=options.other_instance_id, profile=options.profile,
-                     accepted=frozenset(options.accept))  # fmt: skip
+                     accepted=frozenset(options.accept), concurrency=options.concurrency)  # fmt: skip
     ctx.example_db = options.example_db or (options.report_dir / "hypothesis" if options.report_dir else None)
     run = OpenRun(options, ctx, laws, result, started)
     try:
@@ -282,12 +301,15 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
             token=options.token, ak=options.ak, sk=options.sk, security_token=options.security_token
         )
         with LiveProgress(console, len(run.laws), redact, lambda: run.ctx.target.requests_sent) as live:
-            result.laws = run_laws(run.laws, run.ctx, max_examples=options.max_examples, seed=run.seed,
-                                   shrink_seconds=options.shrink_seconds, listener=live.law_event,
-                                   run_started=run.started)  # fmt: skip
-            if options.schemathesis:
-                live.note("running schemathesis")
-                result.schemathesis = run.schemathesis(live.note)
+            # a read-only run with --concurrency: schemathesis lists side by side with the laws
+            early = options.schemathesis and options.concurrency > 1 and not options.allow_writes
+            with _Beside((lambda stop: run.schemathesis(live.note, stop)) if early else None) as beside:
+                result.laws = run_laws(run.laws, run.ctx, max_examples=options.max_examples, seed=run.seed,
+                                       shrink_seconds=options.shrink_seconds, listener=live.law_event,
+                                       run_started=run.started)  # fmt: skip
+                if options.schemathesis:
+                    live.note("running schemathesis")
+                    result.schemathesis = beside.result() if early else run.schemathesis(live.note)
     except (TargetError, KeyboardInterrupt) as err:
         result.stopped = "interrupted" if isinstance(err, KeyboardInterrupt) else str(err)
         run.finish()
@@ -296,6 +318,42 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
     if any(r.status == SKIPPED and r.reason == NO_RECORDS for r in result.laws):
         raise RunStopped(result, UsageError(NO_RECORDS))
     return result
+
+
+class _Beside:
+    """Runs ``work`` (if any) in a thread while the block runs; a block that raises stops it, then waits."""
+
+    def __init__(self, work: Callable[[threading.Event], SchemathesisResult] | None) -> None:
+        self.stop = threading.Event()
+        self._outcome: list[SchemathesisResult | BaseException] = []
+        self._thread = None if work is None else threading.Thread(
+            target=self._run, args=(work,), name="iotda-schemathesis", daemon=True)  # fmt: skip
+
+    def _run(self, work: Callable[[threading.Event], SchemathesisResult]) -> None:
+        try:
+            self._outcome.append(work(self.stop))
+        except BaseException as err:  # handed to the run's own thread by result()
+            self._outcome.append(err)
+
+    def __enter__(self) -> _Beside:
+        if self._thread is not None:
+            self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if self._thread is not None:
+            if kind is not None:
+                self.stop.set()
+            self._thread.join()
+
+    def result(self) -> SchemathesisResult:
+        """What the work returned (it raised: that is raised here)."""
+        assert self._thread is not None
+        self._thread.join()
+        outcome = self._outcome[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
 
 def _finish(result: RunResult, ctx: LawContext, started: float) -> None:
@@ -309,7 +367,8 @@ def _finish(result: RunResult, ctx: LawContext, started: float) -> None:
     result.seconds = time.monotonic() - started
 
 
-def _schemathesis(options: CheckOptions, ctx: LawContext, seed: int, note: object) -> SchemathesisResult:
+def _schemathesis(options: CheckOptions, ctx: LawContext, seed: int, note: object,
+                  stop: threading.Event | None = None) -> SchemathesisResult:  # fmt: skip
     from iotda_contract.conformance.st_engine import run_schemathesis
     from iotda_contract.conformance.st_signing import RequestsSigner
 
@@ -327,4 +386,5 @@ def _schemathesis(options: CheckOptions, ctx: LawContext, seed: int, note: objec
         exclude_checks=options.exclude_checks,
         on_event=note if callable(note) else None,
         signer=signer,
+        stop=stop,
     )

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +26,7 @@ from iotda_contract.conformance.results import (
     VIOLATED,
     SchemathesisResult,
 )
+from iotda_contract.conformance.sharing import side_by_side
 from iotda_contract.conformance.st_signing import (
     RequestsSigner,
     bounded_reads,
@@ -69,6 +71,7 @@ def run_schemathesis(
     exclude_checks: tuple[str, ...] = (),
     on_event: Callable[[str], None] | None = None,
     signer: RequestsSigner | None = None,
+    stop: threading.Event | None = None,
 ) -> SchemathesisResult:
     """Run every phase with every check; without writes only the list operation is exercised.
 
@@ -76,6 +79,9 @@ def run_schemathesis(
     schemas (valid under every reading), negative cases from the platform view (invalid under every
     reading), and answers are read against the platform view. The laws hold the backend to the decisions.
     With ``signer`` every request is signed with an access key and secret key (``st_signing``).
+
+    Without writes and with ``ctx.concurrency`` above 1, the positive and the negative run go side by side
+    (both only list); what they find is merged in that order, as one after the other. ``stop`` ends them.
     """
     started = time.monotonic()
     contract = ctx.contract
@@ -98,16 +104,22 @@ def run_schemathesis(
     response_side = [d.id for d in ctx.decisions.values() if d.sides == {"response"}]
     runs = (("positive", relax(contract.spec.raw, response_side)),
             ("negative", relax(contract.spec.raw, list(ctx.decisions))))  # fmt: skip
-    seen: set[tuple[str, str]] = set()
     declared = frozenset(op.method for op in contract.spec.operations.values())
     sessions = configured_sessions(lambda session: _configure(session, signer, watch), ctx.target.pace)
+
+    def one(mode: str, raw: dict[str, Any]) -> _Found:
+        # the negative run reads the platform view: a case valid there proves nothing about acceptance
+        left_out = excluded + (("positive_data_acceptance",) if mode == "negative" else ())
+        schema = _schema(ctx, raw, mode=mode, scheme=scheme, token=token, max_examples=max_examples,
+                         seed=seed, excluded=left_out)  # fmt: skip
+        return _execute(schema, redact, on_event, mode, declared, stop)
+
     with sessions, _thread_crashes(watch):
-        for mode, raw in runs:
-            # the negative run reads the platform view: a case valid there proves nothing about acceptance
-            left_out = excluded + (("positive_data_acceptance",) if mode == "negative" else ())
-            schema = _schema(ctx, raw, mode=mode, scheme=scheme, token=token, max_examples=max_examples,
-                             seed=seed, excluded=left_out)  # fmt: skip
-            _execute(schema, result, seen, redact, on_event, mode, declared)
+        if ctx.concurrency > 1 and not ctx.allow_writes:
+            parts = [outcome for _, outcome in side_by_side(runs, lambda run: one(*run), len(runs))]
+        else:
+            parts = [one(*run) for run in runs]
+    _merge(parts, result)
     for check, decision in CHECK_DECISIONS.items():
         # schemathesis' generators stray from the schemas now and then (header texts, coverage values):
         # what these checks find is shown, not counted, so that a stray case is never a false deviation
@@ -147,11 +159,12 @@ def _schema(ctx: LawContext, raw: dict[str, Any], *, mode: str, scheme: str, tok
         "output": {"sanitization": {"enabled": False}},
         "request-timeout": ctx.target.timeout,
         "tls-verify": ctx.target.verify,
-        "workers": 1,
+        # schemathesis' own workers test operations side by side: only the list's, never the writes
+        "workers": 1 if ctx.allow_writes else ctx.concurrency,
     }
     if token is not None:
         config["auth"] = {"openapi": {scheme: {"api_key": token}}}
-    if ctx.target.pace is not None:
+    if ctx.target.pace is not None and ctx.target.pace.per_second:
         # schemathesis' own limiter covers the requests it sends outside our sessions' adapter too
         config["rate-limit"] = schemathesis_rate(ctx.target.pace.per_second)
     if seed is not None:
@@ -188,20 +201,55 @@ def _attributed(check: str, sample: str, declared: frozenset[str]) -> str:
     return check
 
 
-def _execute(schema: Any, result: SchemathesisResult, seen: set[tuple[str, str]], redact: Redactor,
-             on_event: Callable[[str], None] | None, mode: str,
-             declared: frozenset[str]) -> None:  # fmt: skip
-    for event in from_schema(schema).execute():
+@dataclass
+class _Found:
+    """What one schemathesis run saw: cases, answers by class, failures (check, title, text), errors."""
+
+    cases: int = 0
+    responses: dict[str, int] = field(default_factory=dict)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _rate_limited_probe(recorder: Any, failure: Any) -> bool:
+    """Whether a failure rests on a probe the backend answered with its rate limit (429): ignored_auth sends
+    its probes without credentials and without the session's retries, and a 429 says nothing about auth."""
+    interaction = recorder.interactions.get(getattr(failure, "case_id", None))
+    response = getattr(interaction, "response", None)
+    return response is not None and response.status_code == 429
+
+
+def _merge(found: list[_Found], result: SchemathesisResult) -> None:
+    """Add the runs' findings to ``result`` in order; a failure with a check and title seen is left out."""
+    seen: set[tuple[str, str]] = set()
+    for part in found:
+        result.cases += part.cases
+        for kind, number in part.responses.items():
+            result.responses[kind] = result.responses.get(kind, 0) + number
+        for name, title, text in part.failures:
+            if (name, title) not in seen:
+                seen.add((name, title))
+                result.failures.setdefault(name, []).append(text)
+        result.errors += part.errors
+
+
+def _execute(schema: Any, redact: Redactor, on_event: Callable[[str], None] | None, mode: str,
+             declared: frozenset[str], stop: threading.Event | None = None) -> _Found:  # fmt: skip
+    found, seen = _Found(), set[tuple[str, str]]()
+    stream = from_schema(schema).execute()
+    for event in stream:
+        if stop is not None and stop.is_set():
+            stream.stop()  # its next event is the last
         if isinstance(event, events.ScenarioFinished):
-            result.cases += len(event.recorder.cases)
+            found.cases += len(event.recorder.cases)
             for interaction in event.recorder.interactions.values():
                 if interaction.response is not None:
                     kind = f"{interaction.response.status_code // 100}xx"
-                    result.responses[kind] = result.responses.get(kind, 0) + 1
+                    found.responses[kind] = found.responses.get(kind, 0) + 1
             for checks in event.recorder.checks.values():
                 for check in checks:
                     info = check.failure_info
-                    if info is None:
+                    if info is None or _rate_limited_probe(event.recorder, info.failure):
                         continue
                     title = str(info.failure.title)
                     name = _attributed(check.name, str(info.code_sample), declared)
@@ -209,12 +257,13 @@ def _execute(schema: Any, result: SchemathesisResult, seen: set[tuple[str, str]]
                         continue
                     seen.add((name, title))
                     text = f"[{mode} {event.phase.value}] {title}: {str(info.failure.message).strip()[:300]}"
-                    result.failures.setdefault(name, []).append(redact(f"{text}\n{info.code_sample}"))
+                    found.failures.append((name, title, redact(f"{text}\n{info.code_sample}")))
         elif isinstance(event, events.NonFatalError | events.FatalError):
             error = getattr(event, "value", None) or getattr(event, "exception", None)
-            result.errors.append(redact(f"{type(event).__name__}: {type(error).__name__}: {error}"[:500]))
+            found.errors.append(redact(f"{type(event).__name__}: {type(error).__name__}: {error}"[:500]))
         elif isinstance(event, events.PhaseFinished) and on_event is not None:
             on_event(f"schemathesis {mode} {event.phase.name.value}: {event.status.value}")
+    return found
 
 
 @contextmanager
@@ -278,7 +327,7 @@ class _TaskWatch:
         from iotda_contract.conformance.laws_write import usable_id
 
         try:
-            task_id = response.json().get("export_task_id")
+            task_id = response.json().get(self.ctx.contract.key_field)
         except (ValueError, AttributeError):
             return
         if not usable_id(self.ctx, task_id):

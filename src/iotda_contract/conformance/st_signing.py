@@ -90,9 +90,10 @@ class PacedAdapter(HTTPAdapter):
         self.pace = pace
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
-        if self.pace is not None:
-            self.pace.wait()
-        return super().send(request, *args, **kwargs)
+        if self.pace is None:
+            return super().send(request, *args, **kwargs)
+        with self.pace.slot():
+            return super().send(request, *args, **kwargs)
 
 
 def rate_limit_retries(pace: Pace | None = None) -> HTTPAdapter:
@@ -157,9 +158,10 @@ def configured_sessions(
         return session
 
     def paced_send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
-        if pace is not None and not isinstance(adapter, PacedAdapter):
-            pace.wait()
-        return original_send(adapter, request, *args, **kwargs)
+        if pace is None or isinstance(adapter, PacedAdapter):
+            return original_send(adapter, request, *args, **kwargs)
+        with pace.slot():
+            return original_send(adapter, request, *args, **kwargs)
 
     engine_context.make_session = make_session
     HTTPAdapter.send = paced_send  # type: ignore[method-assign,assignment]

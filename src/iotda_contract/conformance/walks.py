@@ -18,6 +18,9 @@ class Walk:
     stop_reason: str
     #: True when the walk was cut by ``max_records`` (not the backend's fault: the run's bound).
     capped: bool = False
+    #: True when the walk stopped on purpose, with what it was asked for (``max_pages`` or ``enough``): the
+    #: head of the list from its start, every page of it fine so far.
+    cut: bool = False
 
     @property
     def items(self) -> tuple[dict[str, Any], ...]:
@@ -45,14 +48,20 @@ def walk(
     start: str | None = None,
     max_records: int,
     headers: Mapping[str, str] | None = None,
+    max_pages: int | None = None,
+    enough: int | None = None,
 ) -> Walk:
-    """Walk from ``start`` (omitted: the top) with pages of ``limit``, visiting at most ``max_records``."""
+    """Walk from ``start`` (omitted: the top) with pages of ``limit``, visiting at most ``max_records``.
+
+    ``max_pages`` and ``enough`` stop the walk early, and ``cut``, after that many pages or once it holds
+    that many records.
+    """
     contract = target.contract
     marker = start
     pages: list[Page] = []
     seen_markers: set[str] = set()
     visited = 0
-    max_pages = max_records // max(limit, 1) + 2
+    most_pages = max_records // max(limit, 1) + 2
     while True:
         query: dict[str, str | int] = dict(filters or {})
         query[contract.limit.name] = limit
@@ -67,8 +76,11 @@ def walk(
             return Walk(tuple(pages), ended=False, stop_reason="a non-empty page carried no marker")
         if page.marker.lower() in seen_markers:
             return Walk(tuple(pages), ended=False, stop_reason=f"marker {page.marker} came back")
-        if len(pages) >= max_pages or visited > max_records:
+        if len(pages) >= most_pages or visited > max_records:
             reason = f"no end within --max-records {max_records} ({len(pages)} pages of {limit})"
             return Walk(tuple(pages), ended=False, stop_reason=reason, capped=True)
+        if (max_pages is not None and len(pages) >= max_pages) or (enough is not None and visited >= enough):
+            reason = f"stopped on purpose after {len(pages)} pages of {limit} ({visited} records)"
+            return Walk(tuple(pages), ended=False, stop_reason=reason, cut=True)
         seen_markers.add(page.marker.lower())
         marker = page.marker

@@ -61,6 +61,7 @@ class Wire:
         self.dead: str | None = None
 
     def client(self) -> httpx.Client:
+        """The connection pool, built on first use (build it before threads share the wire)."""
         if self._client is None:
             # httpx's per-read timeout only backs up the total deadline, which must fire first
             timeout = httpx.Timeout(self.deadline + 5.0, connect=min(self.deadline, 10.0))
@@ -79,8 +80,14 @@ class Wire:
         """One request, answered within the deadline, its body within the cap; TargetError otherwise."""
         if self.dead is not None:
             raise TargetError(self.dead)
-        if self.pace is not None:
-            self.pace.wait()
+        if self.pace is None:
+            return self._request(method, url, headers, body)
+        with self.pace.slot():  # the rate, and a place among the requests under way at once
+            return self._request(method, url, headers, body)
+
+    def _request(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        if self.dead is not None:  # it died while this request waited for its turn
+            raise TargetError(self.dead)
         outcome: list[Answer | BaseException] = []
         worker = threading.Thread(target=self._run, args=(method, url, dict(headers), body, outcome),
                                   name="iotda-request", daemon=True)  # fmt: skip
