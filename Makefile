@@ -60,8 +60,9 @@ dist: install ## Build the sdist and wheel of iotda-contract and the wheel of io
 demo: install ## The main job: start the mock on seeded data, check every paging law against it, stop it
 	$(VENV)/bin/iotda-contract demo --allow-writes --report-dir reports/demo
 
-bench: install ## Benchmarks; results printed and written to bench/results/
+bench: install ## Benchmarks (the mock's speed, then what a check costs by latency x records); bench/results/
 	$(PY) bench/run.py
+	$(PY) bench/check_cost.py --latency 0 10 50 --records 50 250 1000
 
 clean: ## Remove the environment and caches
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
