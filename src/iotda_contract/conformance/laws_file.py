@@ -10,7 +10,8 @@ asked for theirs once each. ``download-limit-announced`` runs last: it spends th
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,16 +51,21 @@ def candidates(ctx: LawContext) -> Candidates:
         raise Skip(f"the spec's {STATUS} names no {SUCCEEDED} state")
     listing = ctx.full_walk()
     items = listing.items
-    succeeded = next((task for index, task in enumerate(items) if task.get(STATUS) == SUCCEEDED
-                      and not any(_same_conditions(task, newer) for newer in items[:index])),
-                     None)  # fmt: skip
+    succeeded = next((task for task, overwritten in _overwrites(items)
+                      if task.get(STATUS) == SUCCEEDED and not overwritten), None)  # fmt: skip
     newest = (next((t for t in items if t.get(STATUS) == state), None) for state in UNFINISHED)
     unfinished = tuple(task for task in newest if task is not None)
     return Candidates(listing, succeeded, unfinished)
 
 
-def _same_conditions(task: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
-    return all(task.get(name) == other.get(name) for name in (RESOURCE_TYPE, RESOURCE_CONDITION))
+def _overwrites(items: Sequence[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Each task of a newest-first list, with whether a newer one has its conditions (one pass)."""
+    seen: set[str] = set()
+    for task in items:
+        conditions = json.dumps([task.get(RESOURCE_TYPE), task.get(RESOURCE_CONDITION)], sort_keys=True,
+                                default=str)  # fmt: skip
+        yield task, conditions in seen
+        seen.add(conditions)
 
 
 def download(ctx: LawContext, task: Mapping[str, Any]) -> Exchange:
@@ -88,9 +94,9 @@ def _still(ctx: LawContext, task: Mapping[str, Any]) -> dict[str, Any] | None:
     ctx.forget()
     items = ctx.full_walk().items
     key = ctx.contract.key_of(task)
-    for index, item in enumerate(items):
+    for item, overwritten in _overwrites(items):
         if ctx.contract.key_of(item) == key:
-            return None if any(_same_conditions(item, newer) for newer in items[:index]) else dict(item)
+            return None if overwritten else dict(item)
     return None
 
 
