@@ -173,11 +173,15 @@ def run_laws(
     shrink_seconds: float = 5.0,
     listener: Listener | None = None,
     run_started: float | None = None,
+    before_writes: Callable[[], None] | None = None,
+    write_examples: int | None = None,
 ) -> list[LawResult]:
     """Run ``laws`` in order; write laws are skipped unless the context allows writes.
 
     With ``ctx.concurrency`` above 1 the laws that only list run side by side, that many at a time; their
     verdicts, deviations and the listener's events come out in the laws' order, as one after another.
+    ``before_writes`` is called once, before the first law that writes runs (what lists beside the laws
+    ends there: the writes run alone). A law that writes runs ``write_examples`` (default: max_examples).
     """
     origin = time.monotonic() if run_started is None else run_started
 
@@ -186,12 +190,16 @@ def run_laws(
             return LawResult(
                 law.id, law.statement, SKIPPED, "creates and deletes tasks: needs --allow-writes"
             )
-        return _run(law, view, max_examples=max_examples, seed=seed, shrink_seconds=shrink_seconds,
+        examples = write_examples if law.writes and write_examples is not None else max_examples
+        return _run(law, view, max_examples=examples, seed=seed, shrink_seconds=shrink_seconds,
                     run_started=origin)  # fmt: skip
 
     results: list[LawResult] = []
     try:
         for group in _groups(laws, ctx.concurrency):
+            if before_writes is not None and ctx.allow_writes and any(law.writes for law in group):
+                before_writes()
+                before_writes = None
             results += _run_group(group, ctx, one, listener)
     finally:
         delete_created(ctx)

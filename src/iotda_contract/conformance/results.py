@@ -75,6 +75,36 @@ class SchemathesisResult:
     #: What was configured away from schemathesis' defaults, and why (shown in every report).
     notes: list[str] = field(default_factory=list)
 
+    @classmethod
+    def combine(cls, parts: list[SchemathesisResult]) -> SchemathesisResult:
+        """The parts of one run as the run's result: totals added, what an earlier part said left out."""
+        whole = cls(status=HELD, phases=list(dict.fromkeys(p for part in parts for p in part.phases)))
+        for part in parts:
+            whole.cases += part.cases
+            whole.seconds += part.seconds
+            for kind, number in part.responses.items():
+                whole.responses[kind] = whole.responses.get(kind, 0) + number
+            for name, texts in part.failures.items():
+                known = whole.failures.setdefault(name, [])
+                known += [text for text in texts if text not in known]
+            whole.errors += [error for error in part.errors if error not in whole.errors]
+            whole.notes += [note for note in part.notes if note not in whole.notes]
+        whole.errors = whole.errors[:20]
+        return whole.concluded()
+
+    def concluded(self) -> SchemathesisResult:
+        """This result with its status read from what was found: a failure violates, an error errs, and a
+        run without a single 2xx answer is skipped (no check could look at a real answer)."""
+        self.status, self.reason = HELD, ""
+        if self.failures:
+            self.status = VIOLATED
+        elif self.errors:
+            self.status, self.reason = ERROR, self.errors[0]
+        elif self.cases and not self.responses.get("2xx"):
+            self.status = SKIPPED
+            self.reason = f"no request was answered 2xx ({self.responses}): check the credentials"
+        return self
+
 
 @dataclass
 class CreatedTask:
@@ -96,6 +126,8 @@ class RunResult:
     allow_writes: bool
     seed: int | None
     max_examples: int
+    #: Examples of each law that writes (and of schemathesis' writes).
+    max_write_examples: int = 10
     profile: str = PROFILE_CONTRACT
     accepted: list[str] = field(default_factory=list)
     laws: list[LawResult] = field(default_factory=list)

@@ -74,6 +74,9 @@ class CheckOptions:
     allow_writes: bool = False
     seed: int | None = None
     max_examples: int = 25
+    #: Examples of each law that writes, and of schemathesis' creates and deletes (at most max_examples):
+    #: every one creates export tasks on the backend, each a real export on the platform.
+    max_write_examples: int = 10
     #: None: what the first page's page.count needs (at most MAX_RECORDS_CAP).
     max_records: int | None = None
     shrink_seconds: float = 5.0
@@ -102,6 +105,11 @@ class CheckOptions:
     accept: tuple[str, ...] = ()
     accept_eviction: bool = False
 
+    @property
+    def write_examples(self) -> int:
+        """Examples of a law that writes: ``max_write_examples``, never more than ``max_examples``."""
+        return min(self.max_examples, self.max_write_examples)
+
     def access_keys(self) -> tuple[str, str] | None:
         """(AK, SK) when requests are to be signed: no token was given and both keys were."""
         if self.token is None and self.ak and self.sk:
@@ -121,6 +129,8 @@ def validate(options: CheckOptions) -> tuple[PagingContract, list[Law]]:
         raise UsageError("--security-token goes with --ak and --sk (temporary credentials), not a token")
     if options.max_examples < 1:
         raise UsageError("--max-examples must be at least 1")
+    if options.max_write_examples < 1:
+        raise UsageError("--max-write-examples must be at least 1")
     if options.max_records is not None and options.max_records < 1:
         raise UsageError("--max-records must be at least 1")
     if (
@@ -239,8 +249,18 @@ class OpenRun:
     def seed(self) -> int:
         return int(self.result.seed or 0)
 
-    def schemathesis(self, note: object = None, stop: threading.Event | None = None) -> SchemathesisResult:
-        return _schemathesis(self.options, self.ctx, self.seed, note, stop)
+    def schemathesis(self, note: object = None, stop: threading.Event | None = None, part: str | None = None,
+                     listed: SchemathesisResult | None = None) -> SchemathesisResult:  # fmt: skip
+        """schemathesis over ``part`` of the spec (``st_engine``'s parts; None: each in turn, the list's
+        taken from ``listed`` when it has run already)."""
+        from iotda_contract.conformance.st_engine import LIST_PART, parts
+
+        if part is not None:
+            return _schemathesis(self.options, self.ctx, self.seed, note, stop, part)
+        return SchemathesisResult.combine([
+            listed if p == LIST_PART and listed is not None else self.schemathesis(note, stop, p)
+            for p in parts(self.ctx)
+        ])  # fmt: skip
 
     def finish(self) -> RunResult:
         """Delete what the run created (also after an interruption or at --max-time), close the books."""
@@ -263,6 +283,7 @@ def open_run(options: CheckOptions, console: Console) -> OpenRun:
         allow_writes=options.allow_writes,
         seed=seed,
         max_examples=options.max_examples,
+        max_write_examples=options.write_examples,
         profile=options.profile,
         accepted=sorted(options.accept),
     )
@@ -301,15 +322,19 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
             token=options.token, ak=options.ak, sk=options.sk, security_token=options.security_token
         )
         with LiveProgress(console, len(run.laws), redact, lambda: run.ctx.target.requests_sent) as live:
-            # a read-only run with --concurrency: schemathesis lists side by side with the laws
-            early = options.schemathesis and options.concurrency > 1 and not options.allow_writes
-            with _Beside((lambda stop: run.schemathesis(live.note, stop)) if early else None) as beside:
-                result.laws = run_laws(run.laws, run.ctx, max_examples=options.max_examples, seed=run.seed,
+            run.ctx.target.on_wait = live.waiting
+            # with --concurrency schemathesis' list part runs beside the laws, until the first write law
+            early = options.schemathesis and options.concurrency > 1
+            listing = (lambda stop: run.schemathesis(live.note, stop, "list")) if early else None
+            with _Beside(listing) as beside:
+                result.laws = run_laws(run.laws, run.ctx, max_examples=options.max_examples,
+                                       write_examples=options.write_examples, seed=run.seed,
                                        shrink_seconds=options.shrink_seconds, listener=live.law_event,
-                                       run_started=run.started)  # fmt: skip
+                                       run_started=run.started, before_writes=beside.wait)  # fmt: skip
                 if options.schemathesis:
                     live.note("running schemathesis")
-                    result.schemathesis = beside.result() if early else run.schemathesis(live.note)
+                    listed = beside.result() if early else None
+                    result.schemathesis = run.schemathesis(live.note, listed=listed)
     except (TargetError, KeyboardInterrupt) as err:
         result.stopped = "interrupted" if isinstance(err, KeyboardInterrupt) else str(err)
         run.finish()
@@ -346,6 +371,11 @@ class _Beside:
                 self.stop.set()
             self._thread.join()
 
+    def wait(self) -> None:
+        """Until the work has ended (what it returned or raised is kept for :meth:`result`)."""
+        if self._thread is not None:
+            self._thread.join()
+
     def result(self) -> SchemathesisResult:
         """What the work returned (it raised: that is raised here)."""
         assert self._thread is not None
@@ -368,8 +398,8 @@ def _finish(result: RunResult, ctx: LawContext, started: float) -> None:
 
 
 def _schemathesis(options: CheckOptions, ctx: LawContext, seed: int, note: object,
-                  stop: threading.Event | None = None) -> SchemathesisResult:  # fmt: skip
-    from iotda_contract.conformance.st_engine import run_schemathesis
+                  stop: threading.Event | None, part: str) -> SchemathesisResult:  # fmt: skip
+    from iotda_contract.conformance.st_engine import LIST_PART, run_schemathesis
     from iotda_contract.conformance.st_signing import RequestsSigner
 
     keys = options.access_keys()
@@ -381,10 +411,11 @@ def _schemathesis(options: CheckOptions, ctx: LawContext, seed: int, note: objec
     return run_schemathesis(
         ctx,
         token=options.token,
-        max_examples=options.max_examples,
+        max_examples=options.write_examples if part != LIST_PART else options.max_examples,
         seed=seed,
         exclude_checks=options.exclude_checks,
         on_event=note if callable(note) else None,
         signer=signer,
         stop=stop,
+        part=part,
     )

@@ -19,11 +19,8 @@ import iotda_contract.conformance.st_checks  # noqa: F401  (registers the paging
 from iotda_contract.conformance.context import LawContext
 from iotda_contract.conformance.redact import Redactor
 from iotda_contract.conformance.results import (
-    ERROR,
     HELD,
     PROFILE_PLATFORM,
-    SKIPPED,
-    VIOLATED,
     SchemathesisResult,
 )
 from iotda_contract.conformance.sharing import side_by_side
@@ -62,6 +59,19 @@ def schemathesis_document(raw: Mapping[str, Any]) -> dict[str, Any]:
     return document
 
 
+#: The parts of a run. ``list``: the list operation alone, every phase; it changes no data, so its positive
+#: and negative runs go side by side (``--concurrency``), and beside the read-only laws. ``writes``: every
+#: other operation, and the stateful phase over all of them (the list's unit phases are ``list``'s); it
+#: creates and deletes tasks, so it runs alone, one request at a time.
+LIST_PART, WRITE_PART = "list", "writes"
+UNIT_PHASES = ("examples", "coverage", "fuzzing")
+
+
+def parts(ctx: LawContext) -> tuple[str, ...]:
+    """The parts a run has: the list's, and the writes' when writes are allowed."""
+    return (LIST_PART, WRITE_PART) if ctx.allow_writes else (LIST_PART,)
+
+
 def run_schemathesis(
     ctx: LawContext,
     *,
@@ -72,17 +82,23 @@ def run_schemathesis(
     on_event: Callable[[str], None] | None = None,
     signer: RequestsSigner | None = None,
     stop: threading.Event | None = None,
+    part: str | None = None,
 ) -> SchemathesisResult:
-    """Run every phase with every check; without writes only the list operation is exercised.
+    """Run every phase with every check over ``part`` of the spec (None: every part, one after another).
 
     schemathesis judges only what the description states: positive cases come from the contract's request
     schemas (valid under every reading), negative cases from the platform view (invalid under every
     reading), and answers are read against the platform view. The laws hold the backend to the decisions.
     With ``signer`` every request is signed with an access key and secret key (``st_signing``).
 
-    Without writes and with ``ctx.concurrency`` above 1, the positive and the negative run go side by side
-    (both only list); what they find is merged in that order, as one after the other. ``stop`` ends them.
+    In the list part with ``ctx.concurrency`` above 1, the positive and the negative run go side by side;
+    what they find is merged in that order, as one after the other. ``stop`` ends them.
     """
+    if part is None:
+        each = [run_schemathesis(ctx, token=token, max_examples=max_examples, seed=seed,
+                                 exclude_checks=exclude_checks, on_event=on_event, signer=signer, stop=stop,
+                                 part=p) for p in parts(ctx)]  # fmt: skip
+        return SchemathesisResult.combine(each)
     started = time.monotonic()
     contract = ctx.contract
     result = SchemathesisResult(status=HELD, phases=list(PHASES))
@@ -111,37 +127,28 @@ def run_schemathesis(
         # the negative run reads the platform view: a case valid there proves nothing about acceptance
         left_out = excluded + (("positive_data_acceptance",) if mode == "negative" else ())
         schema = _schema(ctx, raw, mode=mode, scheme=scheme, token=token, max_examples=max_examples,
-                         seed=seed, excluded=left_out)  # fmt: skip
-        return _execute(schema, redact, on_event, mode, declared, stop)
+                         seed=seed, excluded=left_out, part=part)  # fmt: skip
+        return _execute(schema, redact, on_event, f"{part} {mode}", declared, stop)
 
     with sessions, _thread_crashes(watch):
-        if ctx.concurrency > 1 and not ctx.allow_writes:
-            parts = [outcome for _, outcome in side_by_side(runs, lambda run: one(*run), len(runs))]
+        if ctx.concurrency > 1 and part == LIST_PART:
+            found = [outcome for _, outcome in side_by_side(runs, lambda run: one(*run), len(runs))]
         else:
-            parts = [one(*run) for run in runs]
-    _merge(parts, result)
+            found = [one(*run) for run in runs]
+    _merge(found, result)
     for check, decision in CHECK_DECISIONS.items():
         # schemathesis' generators stray from the schemas now and then (header texts, coverage values):
         # what these checks find is shown, not counted, so that a stray case is never a false deviation
-        found = result.failures.pop(check, [])
-        if found and ctx.profile != PROFILE_PLATFORM and decision not in ctx.accepted:
-            result.notes.append(f"{check} (decision {decision}), shown, not counted: {found[0]}")
+        found_here = result.failures.pop(check, [])
+        if found_here and ctx.profile != PROFILE_PLATFORM and decision not in ctx.accepted:
+            result.notes.append(f"{check} (decision {decision}), shown, not counted: {found_here[0]}")
     result.errors += [redact(p) for p in dict.fromkeys(watch.problems)][:20]
     result.seconds = time.monotonic() - started
-    if result.failures:
-        result.status = VIOLATED
-    elif result.errors:
-        result.status = ERROR
-        result.reason = result.errors[0]
-    elif result.cases and not result.responses.get("2xx"):
-        # nothing was accepted (say, every request refused 401): no check could look at a real answer
-        result.status = SKIPPED
-        result.reason = f"no request was answered 2xx ({result.responses}): check the credentials"
-    return result
+    return result.concluded()
 
 
 def _schema(ctx: LawContext, raw: dict[str, Any], *, mode: str, scheme: str, token: str | None,
-            max_examples: int, seed: int | None, excluded: tuple[str, ...]) -> Any:  # fmt: skip
+            max_examples: int, seed: int | None, excluded: tuple[str, ...], part: str) -> Any:  # fmt: skip
     document = schemathesis_document(raw)
     # signed requests are signed afresh by the session: schemathesis is not told of a scheme it cannot vary
     document["security"] = [{scheme: []}] if token is not None else []
@@ -160,7 +167,7 @@ def _schema(ctx: LawContext, raw: dict[str, Any], *, mode: str, scheme: str, tok
         "request-timeout": ctx.target.timeout,
         "tls-verify": ctx.target.verify,
         # schemathesis' own workers test operations side by side: only the list's, never the writes
-        "workers": 1 if ctx.allow_writes else ctx.concurrency,
+        "workers": ctx.concurrency if part == LIST_PART else 1,
     }
     if token is not None:
         config["auth"] = {"openapi": {scheme: {"api_key": token}}}
@@ -169,9 +176,14 @@ def _schema(ctx: LawContext, raw: dict[str, Any], *, mode: str, scheme: str, tok
         config["rate-limit"] = schemathesis_rate(ctx.target.pace.per_second)
     if seed is not None:
         config["seed"] = seed
+    list_id = ctx.contract.list_op.operation_id
+    if part != LIST_PART:
+        # the list's unit phases are the list part's: here the list is one step of the stateful phase
+        config["operations"] = [{"include-operation-id": list_id,
+                                 "phases": {name: {"enabled": False} for name in UNIT_PHASES}}]  # fmt: skip
     schema: Any = schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(config))
-    if not ctx.allow_writes:
-        schema = schema.include(operation_id=ctx.contract.list_op.operation_id)
+    if part == LIST_PART:
+        schema = schema.include(operation_id=list_id)
     else:
         # A download the spec rate-limits (one file every 30 s): schemathesis' 429 retries (up to 6, each
         # waiting Retry-After) would stall the run on it; the download is left to laws of its own.
