@@ -147,8 +147,9 @@ def walk_stable_under_insert(ctx: LawContext, data: DataObject) -> None:
         before = ctx.head(walked + 10)  # the list's head, and some room for tasks others delete meanwhile
         if len(before.keys) <= limit:
             raise Skip(f"needs more than {limit} records to walk past a first page")
+        bodies = [data.draw(task_bodies(ctx), label=f"body_{i}") for i in range(inserts)]
         first = ctx.page({c.limit.name: limit})
-        made = [create_exchange(ctx, data.draw(task_bodies(ctx), label=f"body_{i}")) for i in range(inserts)]
+        made = [create_exchange(ctx, body) for body in bodies]
         new = {task[ctx.contract.key_field] for task, _ in made}
         if first.marker is None:
             raise fail("a page with records carries no page.marker", first)
@@ -192,10 +193,15 @@ def deleted_gone(ctx: LawContext, data: DataObject) -> None:
      "complete walk visits.", writes=True)  # fmt: skip
 def count_follows_writes(ctx: LawContext, data: DataObject) -> None:
     _require_writes(ctx)
+    # every draw comes before the first write: a draw that fails discards the example, and its writes
+    bodies = [data.draw(task_bodies(ctx), label=f"body_{i}")
+              for i in range(data.draw(st.integers(1, 2), label="creates"))]  # fmt: skip
     with cleaning(ctx):
-        _count_agrees(ctx, "before any write")
-        made = [str(create(ctx, data.draw(task_bodies(ctx), label=f"body_{i}"))[ctx.contract.key_field])
-                for i in range(data.draw(st.integers(1, 2), label="creates"))]  # fmt: skip
+        if ctx.shared.first("count-follows-writes before"):
+            # the data before any write: once a run (a later example starts where an earlier one ended,
+            # after writes whose counts it checked)
+            _count_agrees(ctx, "before any write")
+        made = [str(create(ctx, body)[ctx.contract.key_field]) for body in bodies]
         _count_agrees(ctx, f"after creating {', '.join(made)}")
         delete(ctx, made[0])
         _count_agrees(ctx, f"after deleting {made[0]}")
@@ -221,30 +227,37 @@ def _success(contract: PagingContract, status: int) -> bool:
 def isolation(ctx: LawContext, data: DataObject) -> None:
     _require_writes(ctx)
     c = ctx.contract
+    body = data.draw(task_bodies(ctx, app_id=True), label="body")
+    # drawn before the create: a draw that fails discards the example, and the create would be wasted
+    other_app = data.draw(
+        from_schema(c.parameter(APP_ID).schema).filter(lambda a: a != body[APP_ID]), label="other"
+    )
     with cleaning(ctx):
-        task = create(ctx, data.draw(task_bodies(ctx, app_id=True), label="body"))
+        task = create(ctx, body)
         key, app = str(task[ctx.contract.key_field]), str(task.get(APP_ID))
-        other_app = data.draw(
-            from_schema(c.parameter(APP_ID).schema).filter(lambda a: a != app), label="other"
-        )
         views: dict[str, tuple[dict[str, str], dict[str, str] | None]] = {
-            f"app_id={other_app}": ({APP_ID: other_app}, None),
             f"{APP_TYPE}={ONE_APP}": ({APP_TYPE: ONE_APP}, None),
         }
+        if other_app != app:  # the backend kept another app than the body's: its own is not "other"
+            views[f"app_id={other_app}"] = ({APP_ID: other_app}, None)
         instances = [i for i in (None, ctx.other_instance_id) if i != ctx.target.instance_id]
         for instance in instances:
             views[f"instance {instance or '(default)'}"] = ({}, ctx.target.headers(instance))
-        own = ctx.walk(limit=c.limit.maximum, filters={APP_ID: app})
-        if key not in own.keys:
-            raise fail(f"the new task {key} is not listed under its own app {app}", *_head(own))
-        for name, (query, headers) in views.items():
+        views = {"": ({APP_ID: app}, None), **views}  # its own app's first: read side by side, the same data
+
+        def listed(name: str) -> Walk | None:
+            query, headers = views[name]
             try:
-                seen = ctx.walk(limit=c.limit.maximum, filters=query, headers=headers)
+                return ctx.walk(limit=c.limit.maximum, filters=query, headers=headers)
             except UnexpectedResponse as refused:
-                if all(400 <= e.status < 500 for e in refused.exchanges):
-                    continue  # another instance may be refused outright: nothing is visible there
+                if name and all(400 <= e.status < 500 for e in refused.exchanges):
+                    return None  # another instance may be refused outright: nothing is visible there
                 raise
-            if key in seen.keys:
+
+        for name, seen in ctx.fetch_all(list(views), listed):
+            if not name and seen is not None and key not in seen.keys:
+                raise fail(f"the new task {key} is not listed under its own app {app}", *_head(seen))
+            if name and seen is not None and key in seen.keys:
                 raise fail(f"the task {key} of app {app} is visible under {name}", *_head(seen))
 
 

@@ -29,12 +29,21 @@ class Shared:
     #: Set when the run stops (a law hit a dead backend, Ctrl-C): the laws still running end at their next
     #: example.
     stop: threading.Event = field(default_factory=threading.Event, repr=False)
+    _asked: set[Hashable] = field(default_factory=set, repr=False)
 
     def once(self, key: Hashable) -> threading.Lock:
         """The lock of one piece of work (a walk, a reference): whoever holds it sends it, the others wait
         for it and then read the pages it cached."""
         with self._lock:
             return self._locks.setdefault(key, threading.Lock())
+
+    def first(self, key: Hashable) -> bool:
+        """Whether ``key`` is asked for the first time in this run (a check a law makes once a run)."""
+        with self._lock:
+            if key in self._asked:
+                return False
+            self._asked.add(key)
+            return True
 
     def forget_app_scope(self) -> None:
         """The data changed: learn the app scope again, unless it named a real app (writes do not move it)."""
