@@ -62,7 +62,7 @@ demo: install ## The main job: start the mock on seeded data, check every paging
 
 bench: install ## Benchmarks (the mock's speed, then what a check costs by latency x records); bench/results/
 	$(PY) bench/run.py
-	$(PY) bench/check_cost.py --latency 0 10 50 --records 50 250 1000
+	$(PY) bench/check_cost.py --latency 0 10 50 --records 50 250 1000 --write-examples 10 25
 
 clean: ## Remove the environment and caches
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

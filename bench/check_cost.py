@@ -48,7 +48,8 @@ class Cell:
     latency_ms: float
     records: int
     concurrency: int
-    writes: bool
+    #: Examples per law that writes (``--max-write-examples``); 0: a read-only run.
+    writes: int
     law_requests: int
     server_requests: int
     seconds: float
@@ -120,18 +121,21 @@ def backend(records: int, latency_ms: float) -> Iterator[str]:
         process.wait(30)
 
 
-def one(records: int, latency_ms: float, *, concurrency: int = 1, writes: bool = False,
+def one(records: int, latency_ms: float, *, concurrency: int = 1, writes: int = 0,
         rate: float | None = None) -> Cell:  # fmt: skip
-    """One default check (read-only unless ``writes``) of a fresh backend of ``records`` tasks."""
+    """One default check of a fresh backend of ``records`` tasks: read-only, or with ``--allow-writes`` and
+    ``writes`` examples per law that writes."""
     from rich.console import Console
 
     from iotda_contract.commands.check import exit_code
     from iotda_contract.conformance.runner import CheckOptions, RunStopped, run_check
 
     extra: dict[str, Any] = {"concurrency": concurrency} if concurrency != 1 else {}
+    if writes:
+        extra["max_write_examples"] = writes
     with backend(records, latency_ms) as url:
         options = CheckOptions(base_url=url, project_id=PROJECT, token=TOKEN, seed=0, rate_limit=rate,
-                               allow_writes=writes, accept_eviction=writes, **extra)  # fmt: skip
+                               allow_writes=bool(writes), accept_eviction=bool(writes), **extra)  # fmt: skip
         started = time.monotonic()
         try:
             result = run_check(options, Console(file=io.StringIO()))
@@ -167,7 +171,7 @@ def row(cells: Sequence[Cell]) -> str:
     law = spread([c.law_requests for c in cells], 0)
     server = spread([c.server_requests for c in cells], 0)
     return (f"| {first.latency_ms:g} | {first.records} | {first.concurrency} | "
-            f"{'yes' if first.writes else 'no'} | {law} | {server} | "
+            f"{f'yes, {first.writes} examples' if first.writes else 'no'} | {law} | {server} | "
             f"{first.server_requests / first.records:.1f} | {spread([c.seconds for c in cells])} | "
             f"{first.verdict} |")  # fmt: skip
 
@@ -185,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4], help="(default 1 4)")
     parser.add_argument("--writes", nargs="*", default=["250:50"], metavar="RECORDS:MS",
                         help="cells run with --allow-writes (default 250:50; none: --writes)")  # fmt: skip
+    parser.add_argument("--write-examples", type=int, nargs="+", default=[10], metavar="N",
+                        help="--max-write-examples of the --writes cells (default: 10)")  # fmt: skip
     parser.add_argument("--runs", type=int, default=1, help="runs per cell: median (min-max) (default 1)")
     parser.add_argument("--rate", type=float, default=10.0, help="the --rate-limit measured (default 10/s)")
     parser.add_argument("--serve", nargs=2, metavar=("RECORDS", "MS"), help=argparse.SUPPRESS)
@@ -193,8 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(int(args.serve[0]), float(args.serve[1]))
         return 0
     print(HEADER, flush=True)
-    cells = [(latency, records, False) for latency in args.latency for records in args.records]
-    cells += [(float(ms), int(n), True) for n, _, ms in (w.partition(":") for w in args.writes)]
+    cells = [(latency, records, 0) for latency in args.latency for records in args.records]
+    cells += [(float(ms), int(n), examples) for n, _, ms in (w.partition(":") for w in args.writes)
+              for examples in args.write_examples]  # fmt: skip
     for latency, records, writes in cells:
         for concurrency in args.concurrency:
             runs = [one(records, latency, concurrency=concurrency, writes=writes) for _ in range(args.runs)]

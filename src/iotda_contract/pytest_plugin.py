@@ -50,6 +50,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="judge the description only (platform), or the decisions too")  # fmt: skip
     group.addoption("--iotda-accept", action="append", default=[], help="waive a decision (repeatable)")
     group.addoption("--iotda-max-examples", type=int, default=25, help="examples per law (default 25)")
+    group.addoption("--iotda-max-write-examples", type=int, default=10,
+                    help="examples per law that creates tasks (default 10, at most the above)")  # fmt: skip
     group.addoption("--iotda-seed", type=int, help="hypothesis and schemathesis seed (default: random)")
 
 
@@ -227,6 +229,7 @@ class _LawRun:
             instance_id=option("iotda_instance_id"), token=option("iotda_token"), ak=option("iotda_ak"),
             sk=option("iotda_sk"), allow_writes=option("iotda_allow_writes"), seed=option("iotda_seed"),
             max_examples=option("iotda_max_examples"), profile=option("iotda_profile"),
+            max_write_examples=option("iotda_max_write_examples"),
             accept=tuple(option("iotda_accept")), accept_eviction=False,
         )  # fmt: skip
         self.run: OpenRun | None = None
@@ -252,7 +255,8 @@ class LawItem(pytest.Item):
             pytest.fail(f"the backend cannot be checked: {self.shared.problem}", pytrace=False)
         if self.law.writes and not run.options.allow_writes:
             pytest.skip("creates and deletes tasks: needs --iotda-allow-writes")
-        result = run_law(self.law, run.ctx, max_examples=run.options.max_examples, seed=run.seed)
+        examples = run.options.write_examples if self.law.writes else run.options.max_examples
+        result = run_law(self.law, run.ctx, max_examples=examples, seed=run.seed)
         run.result.laws.append(result)
         _verdict(result.status, result.reason, result.curl, run)
 

@@ -75,13 +75,17 @@ def test_accept_waives_a_decision(tmp_path):
     assert read(tmp_path)["accepted"] == sorted(TAKEN["beta"])
 
 
-def test_a_rate_limited_backend_is_waited_out_not_reported(tmp_path):
+def test_a_rate_limited_backend_is_waited_out_not_reported(tmp_path, capsys):
     with serve("alpha", seed=40, rate_limit_every=60, retry_after=1) as backend:
         code = check(backend, "--profile", "platform", "--max-examples", "3", report=tmp_path)
     data = read(tmp_path)
     assert (data["violated"], data["schemathesis"]["failures"]) == ([], {})
     assert code == 0
     assert data["rate_limit_retries"] > 0
+    # each wait a person notices is said as it happens, with its cause (schemathesis' own retries are not
+    # the laws' and are not shown)
+    waits = [line for line in capsys.readouterr().err.splitlines() if line.startswith("waiting 1 s")]
+    assert waits and all("the backend answered 429, its rate limit" in line for line in waits), waits
 
 
 def test_a_rate_limited_backend_is_waited_out_in_a_write_run_too(tmp_path):

@@ -91,6 +91,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="examples per law and per schemathesis phase (default: 25)",
     )
     parser.add_argument(
+        "--max-write-examples",
+        type=int,
+        default=10,
+        help="examples of each law that creates tasks, and of schemathesis' creates and deletes; each "
+        "one creates export tasks on the backend (default: 10, never more than --max-examples)",
+    )
+    parser.add_argument(
         "--max-records",
         type=int,
         default=None,
@@ -239,6 +246,7 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
         allow_writes=args.allow_writes,
         seed=args.seed,
         max_examples=args.max_examples,
+        max_write_examples=args.max_write_examples,
         max_records=args.max_records,
         laws=args.law,
         schemathesis=not args.no_schemathesis,

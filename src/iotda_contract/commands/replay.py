@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
             accept_eviction=writes,
             seed=seed,
             max_examples=int(report.get("max_examples", 25)),
+            max_write_examples=int(report.get("max_write_examples", 10)),
             laws=[law_id],
             schemathesis=False,
             profile=report.get("profile", "contract"),

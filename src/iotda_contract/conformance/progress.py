@@ -25,6 +25,10 @@ _STYLE = {"held": "green", "violated": "bold red", "skipped": "yellow", "error":
           "deviated": "yellow"}  # fmt: skip
 
 
+#: Waits on a rate limit this long or longer are shown (shorter ones would only fill a CI log).
+NOTICED_WAIT = 1.0
+
+
 class LiveProgress:
     """Shows which law runs, how many are done, requests sent, their rate, elapsed and left; each verdict.
 
@@ -71,6 +75,12 @@ class LiveProgress:
         elapsed = max(time.monotonic() - self.started, 1e-6)
         sent = self.requests()
         return f"{sent} requests, {sent / elapsed:.0f}/s, {elapsed:.0f} s"
+
+    def waiting(self, seconds: float, status: int) -> None:
+        """A request waits out the backend's rate limit: a wait a person notices is said, with its cause."""
+        if seconds >= NOTICED_WAIT:
+            self.console.print(f"[yellow]waiting {seconds:.0f} s[/] [dim](the backend answered {status}, its "
+                               f"rate limit; then it is sent again; {self._rate()})[/]")  # fmt: skip
 
     def note(self, text: str) -> None:
         self.progress.update(self.task, description=text)

@@ -70,7 +70,8 @@ def markdown(result: RunResult) -> str:
         + f"; target `{result.base_url}`, project `{result.project_id}`, "
         f"instance `{result.instance_id or '(default)'}`"
         f"; writes {'allowed' if result.allow_writes else 'not allowed'}; seed {result.seed} "
-        f"(replay with `--seed {result.seed}`); {result.max_examples} examples per law; "
+        f"(replay with `--seed {result.seed}`); {result.max_examples} examples per law "
+        f"({result.max_write_examples} per law that writes); "
         f"{result.requests} requests ({result.rate_limit_retries} rate-limit retries) "
         f"in {result.seconds:.1f} s.",
         "",

@@ -134,6 +134,8 @@ class Target:
     #: The longest wait for one retry, whatever ``Retry-After`` asks (seconds).
     max_retry_wait: float = 30.0
     sleep: Callable[[float], None] = time.sleep
+    #: Told (seconds, the answer's status) before each wait on a rate-limit answer (live progress).
+    on_wait: Callable[[float, int], None] | None = None
     requests_sent: int = 0
     #: Requests sent again after a rate-limit answer.
     retries: int = 0
@@ -200,7 +202,10 @@ class Target:
                     f"{self.max_retries} retries: it was rate-limited, not judged; try again later"
                 )
             self.retries += 1
-            self.sleep(self.retry_wait(response, attempt))
+            wait = self.retry_wait(response, attempt)
+            if self.on_wait is not None:
+                self.on_wait(wait, response.status)
+            self.sleep(wait)
         noise = ("accept", "accept-encoding", "connection", "user-agent", "host", "content-length")
         shown = tuple((k, v) for k, v in response.request_headers if k.lower() not in noise)
         exchange = Exchange(
