@@ -126,3 +126,43 @@ def test_a_failure_resting_on_a_rate_limited_probe_is_not_counted():
     assert _rate_limited_probe(recorder(429), failure)
     assert not _rate_limited_probe(recorder(200), failure), "an answered probe is judged"
     assert not _rate_limited_probe(recorder(429), SimpleNamespace(case_id="other"))
+
+
+def test_ast_parse_is_one_at_a_time_within_a_concurrent_run_and_itself_after():
+    import ast
+    import threading
+
+    from iotda_contract.conformance.sharing import ast_parse_serialised
+
+    original, inside, overlapping = ast.parse, [0], []
+
+    def slow(source: str, *args: object, **kwargs: object) -> ast.Module:
+        inside[0] += 1
+        overlapping.append(inside[0])
+        threading.Event().wait(0.01)
+        inside[0] -= 1
+        return ast.Module(body=[], type_ignores=[])
+
+    ast.parse = slow  # type: ignore[assignment]
+    try:
+        with ast_parse_serialised():
+            threads = [threading.Thread(target=ast.parse, args=("x = 1",)) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        assert ast.parse is slow, "put back as it was"
+    finally:
+        ast.parse = original
+    assert overlapping == [1, 1, 1, 1], "never two parses at once"
+
+
+def test_schemathesis_parts_combine_into_one_result():
+    listed = SchemathesisResult(status="held", cases=3, responses={"2xx": 3}, notes=["n"], phases=["a"])
+    written = SchemathesisResult(status="violated", cases=2, failures={"c": ["x"]}, notes=["n", "m"],
+                                 responses={"2xx": 1, "4xx": 1}, phases=["a", "b"])  # fmt: skip
+    whole = SchemathesisResult.combine([listed, written])
+    assert (whole.status, whole.cases, whole.responses) == ("violated", 5, {"2xx": 4, "4xx": 1})
+    assert (whole.failures, whole.notes, whole.phases) == ({"c": ["x"]}, ["n", "m"], ["a", "b"])
+    refused = SchemathesisResult.combine([SchemathesisResult(status="held", cases=2, responses={"4xx": 2})])
+    assert refused.status == "skipped", "no 2xx in any part: nothing was judged"

@@ -85,7 +85,8 @@ def test_a_rate_limited_backend_is_waited_out_not_reported(tmp_path, capsys):
     # each wait a person notices is said as it happens, with its cause (schemathesis' own retries are not
     # the laws' and are not shown)
     waits = [line for line in capsys.readouterr().err.splitlines() if line.startswith("waiting 1 s")]
-    assert waits and all("the backend answered 429, its rate limit" in line for line in waits), waits
+    assert waits
+    assert all("the backend answered 429, its rate limit" in line for line in waits), waits
 
 
 def test_a_rate_limited_backend_is_waited_out_in_a_write_run_too(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -30,6 +31,7 @@ from iotda_contract.conformance.results import (
     RunResult,
     SchemathesisResult,
 )
+from iotda_contract.conformance.sharing import ast_parse_serialised, import_before_threads
 from iotda_contract.conformance.target import Target
 from iotda_contract.conformance.wire import MAX_BODY, REQUEST_DEADLINE
 from iotda_contract.decisions import decisions
@@ -316,12 +318,16 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
     """Run the whole check: UsageError or TargetError before anything ran, RunStopped with partial results."""
     console = console or Console(stderr=True)
     run = open_run(options, console)
+    if options.concurrency > 1:
+        import_before_threads(schemathesis=options.schemathesis)
     result = run.result
     try:
         redact = Redactor.of(
             token=options.token, ak=options.ak, sk=options.sk, security_token=options.security_token
         )
-        with LiveProgress(console, len(run.laws), redact, lambda: run.ctx.target.requests_sent) as live:
+        threads = ast_parse_serialised() if options.concurrency > 1 else contextlib.nullcontext()
+        progress = LiveProgress(console, len(run.laws), redact, lambda: run.ctx.target.requests_sent)
+        with threads, progress as live:
             run.ctx.target.on_wait = live.waiting
             # with --concurrency schemathesis' list part runs beside the laws, until the first write law
             early = options.schemathesis and options.concurrency > 1

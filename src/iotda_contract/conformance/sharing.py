@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import importlib
+import pkgutil
 import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -14,6 +18,49 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+#: Packages whose modules hypothesis and schemathesis import lazily, on first use, and so possibly from the
+#: threads ``--concurrency`` starts. Two threads importing one module for the first time at once can see it
+#: half initialised (Python breaks an import-lock cycle that way), and where the modules are compiled from
+#: an AST (pytest's assertion rewriting) Python 3.11's compiler fails outright: they are imported first.
+LAZY_PACKAGES = ("hypothesis.strategies",)
+SCHEMATHESIS_LAZY_PACKAGES = tuple(
+    f"schemathesis.{name}" for name in ("core", "generation", "specs", "engine", "transport", "openapi")
+)
+
+
+def import_before_threads(*, schemathesis: bool) -> None:
+    """Import every module of :data:`LAZY_PACKAGES` (and of schemathesis') in this thread, before the run's
+    threads start (about a second, once a process)."""
+    for name in LAZY_PACKAGES + (SCHEMATHESIS_LAZY_PACKAGES if schemathesis else ()):
+        package = importlib.import_module(name)
+        for module in pkgutil.walk_packages(package.__path__, name + "."):
+            with contextlib.suppress(ImportError):  # an optional extra not installed: never imported
+                importlib.import_module(module.name)
+    if schemathesis:  # imported by the run on first use (it imports schemathesis, a second's work)
+        importlib.import_module("iotda_contract.conformance.st_engine")
+
+
+@contextlib.contextmanager
+def ast_parse_serialised() -> Iterator[None]:
+    """While the block runs, one ``ast.parse`` at a time in the process.
+
+    hypothesis describes a strategy's lambdas by parsing their source, from whichever thread draws; two
+    parses at once can fail with ``SystemError: AST constructor recursion depth mismatch`` (the state of
+    Python's AST constructor is shared by threads: CPython gh-106905), which schemathesis reports as an
+    error of the run. Seen on 3.11 with ``--concurrency``.
+    """
+    original, lock = ast.parse, threading.Lock()
+
+    def parse(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return original(*args, **kwargs)
+
+    ast.parse = parse
+    try:
+        yield
+    finally:
+        ast.parse = original
 
 
 @dataclass
