@@ -60,7 +60,7 @@ def test_concurrency_sends_the_same_requests():
     assert set(together) == set(alone), "the same requests, only sent side by side"
 
 
-def sent_in_order(**options: Any) -> list[tuple[str, str]]:
+def sent_in_order(max_examples: int = 3, **options: Any) -> list[tuple[str, str]]:
     """(who, method) of every request one write run sends, in the order the mock got them; who is
     ``schemathesis`` (its User-Agent) or ``laws``."""
     app = build_app(Settings(seed=60))
@@ -77,7 +77,7 @@ def sent_in_order(**options: Any) -> list[tuple[str, str]]:
         with serve_app(recording) as url:  # type: ignore[arg-type]
             # the mock here takes any token: ignored_auth would say so, which is not this test's business
             chosen = CheckOptions(base_url=url, project_id="demo-project", token="t", seed=0,
-                                  allow_writes=True, accept_eviction=True, max_examples=3,
+                                  allow_writes=True, accept_eviction=True, max_examples=max_examples,
                                   exclude_checks=("ignored_auth",), **options)  # fmt: skip
             result = run_check(chosen, Console(file=io.StringIO()))
     finally:
