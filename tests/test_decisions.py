@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from iotda_contract import spec as spec_module
-from iotda_contract.decisions import decisions, platform_view, relax
 from iotda_contract.spec import SpecError
+from iotda_contract.spec.decisions import decisions, platform_view, relax
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "decisions.md"
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from iotda_contract import keywords
 from iotda_contract import spec as spec_module
-from iotda_contract.keywords import MISSING, SchemaError, Violation, compile_schema
+from iotda_contract.spec import keywords
+from iotda_contract.spec.keywords import MISSING, SchemaError, Violation, compile_schema
 
 
 def violation(schema: dict[str, Any], value: object) -> Violation | None:

@@ -21,8 +21,8 @@ from openapi_python_client.parser.openapi import Endpoint
 from openapi_python_client.strings import PythonIdentifier
 
 from iotda_codegen.contract import CodegenError, Contract
-from iotda_contract import keywords
 from iotda_contract import spec as spec_module
+from iotda_contract.spec import keywords
 
 __all__ = ["CodegenError", "generate"]
 

@@ -11,8 +11,7 @@ from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.model_property import ModelProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 
-from iotda_contract import keywords
-from iotda_contract.spec import Operation, Schema, Spec, flatten
+from iotda_contract.spec import Operation, Schema, Spec, flatten, keywords
 
 
 class CodegenError(RuntimeError):
@@ -91,13 +90,13 @@ class OperationContract:
 
 
 def constraints(schema: Any, where: str) -> Schema:
-    """``schema`` without its annotations; fails on anything ``iotda_contract.keywords`` does not enforce."""
+    """``schema`` without its annotations; fails on anything the spec's keyword module does not enforce."""
     result = _without_annotations(schema, where)
     try:
         keywords.compile_schema(result, where)
     except keywords.SchemaError as err:
         raise CodegenError(
-            f"{err}; the generated client's checker (src/iotda_contract/keywords.py) does not enforce it"
+            f"{err}; the generated client's checker (src/iotda_contract/spec/keywords.py) does not enforce it"
         ) from err
     return result
 

@@ -2,7 +2,7 @@
 
 Beside ``test_mock_server.py`` (bounds, enum and the platform caps in the mock) and ``tests/test_codegen.py``
 (a maximum in the regenerated client), these edit a ``default``, a ``pattern`` and a ``maxLength``, and
-drop a ``maximum`` to show ``format: int32`` bounding the integer in both (src/iotda_contract/keywords.py).
+drop a ``maximum`` to show ``format: int32`` bounding the integer in both (``spec/keywords.py``).
 """
 
 from __future__ import annotations

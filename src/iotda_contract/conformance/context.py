@@ -10,7 +10,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-from iotda_contract import decisions as decisions_module
 from iotda_contract.conformance.contract import PagingContract, load_contract
 from iotda_contract.conformance.errors import Skip, Violation
 from iotda_contract.conformance.filters import APP_ID, APP_TYPE, ONE_APP, AppScope, Filters, matches
@@ -18,6 +17,7 @@ from iotda_contract.conformance.results import PROFILE_CONTRACT, PROFILE_PLATFOR
 from iotda_contract.conformance.sharing import Shared, side_by_side
 from iotda_contract.conformance.target import Exchange, Page, Target
 from iotda_contract.conformance.walks import Walk, walk
+from iotda_contract.spec import decisions as decisions_module
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -34,8 +34,8 @@ from iotda_contract.conformance.results import (
 from iotda_contract.conformance.sharing import ast_parse_serialised, import_before_threads
 from iotda_contract.conformance.target import Target
 from iotda_contract.conformance.wire import MAX_BODY, REQUEST_DEADLINE
-from iotda_contract.decisions import decisions
 from iotda_contract.spec import SpecError, pattern_regex
+from iotda_contract.spec.decisions import decisions
 
 #: Tasks a run may hold at once: the laws create at most four at a time, schemathesis' creates are
 #: deleted once this many are outstanding. The write guard leaves this much room under the platform's cap.

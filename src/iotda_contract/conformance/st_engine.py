@@ -31,8 +31,8 @@ from iotda_contract.conformance.st_signing import (
     rate_limit_retries,
 )
 from iotda_contract.conformance.target import TOKEN_HEADER
-from iotda_contract.decisions import relax
 from iotda_contract.spec import JSON_SCHEMA_EXTENSION
+from iotda_contract.spec.decisions import relax
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 #: schemathesis checks that assert one of the contract's decisions, not the description: left out under

@@ -1,6 +1,6 @@
 """Validators compiled from the spec at start-up: no constraint of the contract is written here.
 
-The keywords themselves are ``iotda_contract.keywords``, the one implementation the generated client
+The keywords themselves are ``iotda_contract.spec.keywords``, the one implementation the generated client
 carries a copy of; this module only reads parameters off the wire and maps a violation to the API's error.
 """
 
@@ -12,9 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from iotda_contract import keywords
 from iotda_contract.mock.errors import InvalidData, MalformedRequest, OutOfRange
-from iotda_contract.spec import Operation, Parameter, Schema, SpecError
+from iotda_contract.spec import Operation, Parameter, Schema, SpecError, keywords
 
 #: A compiled JSON-schema check: True when the value satisfies the schema.
 Check = Callable[[Any], bool]
@@ -29,7 +28,7 @@ _MAX_INTEGER_DIGITS = 19
 
 
 def compile_schema(schema: Schema, where: str = "schema") -> Check:
-    """A check for ``schema``; a keyword ``iotda_contract.keywords`` does not enforce is a start-up error."""
+    """A check for ``schema``; a keyword ``spec.keywords`` does not enforce is a start-up error."""
     validate = _validator(schema, where)
     return lambda value: validate(value) is None
 

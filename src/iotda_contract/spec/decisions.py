@@ -17,7 +17,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from iotda_contract.spec import Spec, SpecError, from_document
+from iotda_contract.spec.document import from_document
+from iotda_contract.spec.model import Spec
+from iotda_contract.spec.refs import SpecError
 
 #: The vendor extension that marks a decided element.
 DECISION_EXTENSION = "x-iotda-decision"
