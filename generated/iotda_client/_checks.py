@@ -2,7 +2,7 @@
 
 Generated from openapi/templates/_checks.py.jinja by scripts/generate.py; do not edit. The rules are
 copied from the spec into each endpoint module at generation time. The keywords are checked by
-``_keywords``, a verbatim copy of the mock's ``iotda_contract/keywords.py`` (one implementation, so the
+``_keywords``, a verbatim copy of the mock's ``iotda_contract/spec/keywords.py`` (one implementation, so the
 client and the mock cannot disagree): its docstring says what each keyword means, ``format`` included.
 Generation fails when the spec uses a keyword that module does not enforce, so no constraint is silently
 dropped. A parameter carrying JSON text is parsed and its value checked against the schema named by the
