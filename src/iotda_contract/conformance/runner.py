@@ -6,7 +6,6 @@ import contextlib
 import random
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from iotda_contract.conformance.results import (
     RunResult,
     SchemathesisResult,
 )
-from iotda_contract.conformance.sharing import ast_parse_serialised, import_before_threads
+from iotda_contract.conformance.sharing import Beside, ast_parse_serialised, import_before_threads
 from iotda_contract.conformance.target import Target
 from iotda_contract.conformance.wire import MAX_BODY, REQUEST_DEADLINE
 from iotda_contract.spec import SpecError, pattern_regex
@@ -332,7 +331,7 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
             # with --concurrency schemathesis' list part runs beside the laws, until the first write law
             early = options.schemathesis and options.concurrency > 1
             listing = (lambda stop: run.schemathesis(live.note, stop, "list")) if early else None
-            with _Beside(listing) as beside:
+            with Beside(listing) as beside:
                 result.laws = run_laws(run.laws, run.ctx, max_examples=options.max_examples,
                                        write_examples=options.write_examples, seed=run.seed,
                                        shrink_seconds=options.shrink_seconds, listener=live.law_event,
@@ -349,47 +348,6 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
     if any(r.status == SKIPPED and r.reason == NO_RECORDS for r in result.laws):
         raise RunStopped(result, UsageError(NO_RECORDS))
     return result
-
-
-class _Beside:
-    """Runs ``work`` (if any) in a thread while the block runs; a block that raises stops it, then waits."""
-
-    def __init__(self, work: Callable[[threading.Event], SchemathesisResult] | None) -> None:
-        self.stop = threading.Event()
-        self._outcome: list[SchemathesisResult | BaseException] = []
-        self._thread = None if work is None else threading.Thread(
-            target=self._run, args=(work,), name="iotda-schemathesis", daemon=True)  # fmt: skip
-
-    def _run(self, work: Callable[[threading.Event], SchemathesisResult]) -> None:
-        try:
-            self._outcome.append(work(self.stop))
-        except BaseException as err:  # handed to the run's own thread by result()
-            self._outcome.append(err)
-
-    def __enter__(self) -> _Beside:
-        if self._thread is not None:
-            self._thread.start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        if self._thread is not None:
-            if kind is not None:
-                self.stop.set()
-            self._thread.join()
-
-    def wait(self) -> None:
-        """Until the work has ended (what it returned or raised is kept for :meth:`result`)."""
-        if self._thread is not None:
-            self._thread.join()
-
-    def result(self) -> SchemathesisResult:
-        """What the work returned (it raised: that is raised here)."""
-        assert self._thread is not None
-        self._thread.join()
-        outcome = self._outcome[0]
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
 
 
 def _finish(result: RunResult, ctx: LawContext, started: float) -> None:

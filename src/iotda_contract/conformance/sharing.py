@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from iotda_contract.conformance.errors import Skip, Violation
@@ -115,3 +115,45 @@ def side_by_side(items: Sequence[T], send: Callable[[T], R], workers: int) -> It
         finally:
             for future in futures:
                 future.cancel()
+
+
+class Beside(Generic[R]):
+    """Runs ``work`` (if any) in a thread while the block runs (schemathesis' list part beside the laws);
+    a block that raises sets ``stop``, then waits for the work to end."""
+
+    def __init__(self, work: Callable[[threading.Event], R] | None) -> None:
+        self.stop = threading.Event()
+        self._outcome: list[R | BaseException] = []
+        self._thread = None if work is None else threading.Thread(
+            target=self._run, args=(work,), name="iotda-beside", daemon=True)  # fmt: skip
+
+    def _run(self, work: Callable[[threading.Event], R]) -> None:
+        try:
+            self._outcome.append(work(self.stop))
+        except BaseException as err:  # handed to the run's own thread by result()
+            self._outcome.append(err)
+
+    def __enter__(self) -> Beside[R]:
+        if self._thread is not None:
+            self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if self._thread is not None:
+            if kind is not None:
+                self.stop.set()
+            self._thread.join()
+
+    def wait(self) -> None:
+        """Until the work has ended (what it returned or raised is kept for :meth:`result`)."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def result(self) -> R:
+        """What the work returned (it raised: that is raised here)."""
+        assert self._thread is not None
+        self._thread.join()
+        outcome = self._outcome[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
