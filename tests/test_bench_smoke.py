@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import check_timing, cpuload, hostile, report, scenarios, stats, workload, wrk  # noqa: E402
+from bench import check_cost, check_timing, cpuload, hostile, report, scenarios, stats, workload, wrk  # noqa: E402
 from bench.probe import Reply  # noqa: E402
 from bench.run import parse_args, records_label  # noqa: E402
 
@@ -333,3 +333,15 @@ def test_hostile_request_is_the_attack_runs_and_p99_is_the_99th_percentile():
     assert hostile.p99([float(i) for i in range(1, 101)]) == 100.0
     assert hostile.p99([float(i) for i in range(1, 1001)]) == 991.0
     assert parse_args(["--skip-hostile"]).skip_hostile
+
+
+def test_check_cost_counts_the_busiest_second_and_prints_a_row_per_cell():
+    assert check_cost.most_in_a_second([0.0, 0.1, 0.5, 0.99, 1.0, 1.5, 3.0]) == 4, "a second: [t, t + 1)"
+    assert check_cost.most_in_a_second([]) == 0
+    assert check_cost.spread([3.0]) == "3.0"
+    assert check_cost.spread([3.0, 1.0, 2.0]) == "2.0 (1.0-3.0)"
+    cell = check_cost.Cell(50.0, 250, 4, 10, 1519, 2237, 69.04, 9, "exit 0")
+    assert check_cost.row([cell]) == "| 50 | 250 | 4 | yes, 10 examples | 1519 | 2237 | 8.9 | 69.0 | exit 0 |"
+    read_only = check_cost.Cell(50.0, 250, 1, 0, 1050, 1463, 84.8, 9, "exit 0")
+    assert "| 1 | no | 1050 | 1463 |" in check_cost.row([read_only])
+    assert check_cost.HEADER.count("|---") == check_cost.row([cell]).count(" | ") + 1
