@@ -87,6 +87,10 @@ class _Handler(socketserver.StreamRequestHandler):
         return self._send(status, json.dumps(data).encode())
 
     def _answer(self, mode: str, number: int, method: str, target: str, headers: dict[str, str]) -> bool:
+        if mode.startswith("redirect-to "):  # the laws get good pages, schemathesis is pointed elsewhere
+            if "schemathesis" not in headers.get("user-agent", ""):
+                return self._json(200, page())
+            return self._send(307, b"{}", f"Location: {mode.removeprefix('redirect-to ')}{target}\r\n")
         if mode == "path-injection":
             if method == "POST":
                 return self._json(201, task(9, "../../../../../admin/wipe?all=1#"))

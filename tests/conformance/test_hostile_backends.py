@@ -117,3 +117,14 @@ def test_a_run_stops_at_max_time_and_reports(tmp_path, capsys):
                      report=tmp_path) == 2  # fmt: skip
     data = json.loads((tmp_path / "report.json").read_text())
     assert "--max-time" in data["stopped"]
+
+
+def test_a_redirect_elsewhere_is_never_followed_by_the_laws_or_schemathesis(tmp_path):
+    with hostile("echo-401") as elsewhere:
+        with hostile(f"redirect-to {elsewhere.url}") as server:
+            code = check(server.url, "--law", "defaults", report=tmp_path)
+        redirected = [h for h in server.headers if "schemathesis" in h.get("user-agent", "")]
+        assert redirected, "schemathesis was answered with redirects"
+        assert elsewhere.requests == 0, elsewhere.paths
+    assert code in (1, 2)
+    assert (tmp_path / "report.json").is_file()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -23,9 +25,7 @@ def schemathesis_failures(tmp_path, faults: tuple[str, ...]) -> dict[str, list[s
     with serve_in_thread(Settings(seed=40, faults=faults)) as url:
         main(["check", "--base-url", url, "--project-id", "demo-project", "--token", "t", "--seed", "1",
               "--max-examples", "10", "--law", "defaults", "--report-dir", str(tmp_path)])  # fmt: skip
-    report = json.loads((tmp_path / "report.json").read_text())
-    failures: dict[str, list[str]] = report["schemathesis"]["failures"]
-    return failures
+    return read_failures(tmp_path)
 
 
 @pytest.mark.parametrize("check", sorted(CAUGHT))
@@ -34,6 +34,21 @@ def test_each_paging_check_catches_the_fault_that_breaks_its_law(tmp_path, check
     found = schemathesis_failures(tmp_path, (fault,))
     assert check in found, found
     assert any(f"{failure.law}:" in text for text in found[check]), "the failure is titled with the law's id"
+
+
+def test_a_failure_names_the_backend_not_the_relay_schemathesis_talks_to(tmp_path):
+    with serve_in_thread(Settings(seed=40, faults=("limit-off-by-one",))) as url:
+        main(["check", "--base-url", url, "--project-id", "demo-project", "--token", "t", "--seed", "1",
+              "--max-examples", "10", "--law", "defaults", "--report-dir", str(tmp_path)])  # fmt: skip
+    texts = "\n".join(t for found in read_failures(tmp_path).values() for t in found)
+    assert "curl" in texts
+    assert set(re.findall(r"http://127\.0\.0\.1:\d+", texts)) == {url}
+
+
+def read_failures(folder: Path) -> dict[str, list[str]]:
+    report = json.loads((folder / "report.json").read_text())
+    failures: dict[str, list[str]] = report["schemathesis"]["failures"]
+    return failures
 
 
 def test_the_clean_mock_raises_no_paging_failure(tmp_path):

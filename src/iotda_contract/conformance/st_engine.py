@@ -24,10 +24,11 @@ from iotda_contract.conformance.results import (
     SchemathesisResult,
 )
 from iotda_contract.conformance.sharing import side_by_side
+from iotda_contract.conformance.st_relay import Relay
 from iotda_contract.conformance.st_signing import (
     RequestsSigner,
+    answer_deadline,
     bounded_reads,
-    configured_sessions,
     rate_limit_retries,
 )
 from iotda_contract.conformance.target import TOKEN_HEADER
@@ -121,16 +122,18 @@ def run_schemathesis(
     runs = (("positive", relax(contract.spec.raw, response_side)),
             ("negative", relax(contract.spec.raw, list(ctx.decisions))))  # fmt: skip
     declared = frozenset(op.method for op in contract.spec.operations.values())
-    sessions = configured_sessions(lambda session: _configure(session, signer, watch), ctx.target.pace)
+    relay = Relay(ctx.target.base_url, lambda session: _configure(session, signer, watch),
+                  timeout=ctx.target.timeout, verify=ctx.target.verify)  # fmt: skip
 
     def one(mode: str, raw: dict[str, Any]) -> _Found:
         # the negative run reads the platform view: a case valid there proves nothing about acceptance
         left_out = excluded + (("positive_data_acceptance",) if mode == "negative" else ())
-        schema = _schema(ctx, raw, mode=mode, scheme=scheme, token=token, max_examples=max_examples,
-                         seed=seed, excluded=left_out, part=part)  # fmt: skip
-        return _execute(schema, redact, on_event, f"{part} {mode}", declared, stop)
+        schema = _schema(ctx, raw, relay.url, mode=mode, scheme=scheme, token=token,
+                         max_examples=max_examples, seed=seed, excluded=left_out, part=part)  # fmt: skip
+        return _execute(schema, lambda text: redact(relay.backend_view(text)), on_event, f"{part} {mode}",
+                        declared, stop)  # fmt: skip
 
-    with sessions, _thread_crashes(watch):
+    with relay, _thread_crashes(watch):
         if ctx.concurrency > 1 and part == LIST_PART:
             found = [outcome for _, outcome in side_by_side(runs, lambda run: one(*run), len(runs))]
         else:
@@ -147,13 +150,14 @@ def run_schemathesis(
     return result.concluded()
 
 
-def _schema(ctx: LawContext, raw: dict[str, Any], *, mode: str, scheme: str, token: str | None,
+def _schema(ctx: LawContext, raw: dict[str, Any], base_url: str, *, mode: str, scheme: str, token: str | None,
             max_examples: int, seed: int | None, excluded: tuple[str, ...], part: str) -> Any:  # fmt: skip
     document = schemathesis_document(raw)
     # signed requests are signed afresh by the session: schemathesis is not told of a scheme it cannot vary
     document["security"] = [{scheme: []}] if token is not None else []
     config: dict[str, Any] = {
-        "base-url": ctx.target.base_url,
+        # every request goes through the relay, which sends it on to the backend (``st_relay``)
+        "base-url": base_url,
         "headers": ctx.target.headers() if token is None else _without(ctx.target.headers(), TOKEN_HEADER),
         "parameters": {"project_id": ctx.target.project_id},
         "generation": {
@@ -164,16 +168,13 @@ def _schema(ctx: LawContext, raw: dict[str, Any], *, mode: str, scheme: str, tok
         "phases": {name: {"enabled": True} for name in PHASES},
         "checks": {name: {"enabled": False} for name in excluded},
         "output": {"sanitization": {"enabled": False}},
-        "request-timeout": ctx.target.timeout,
-        "tls-verify": ctx.target.verify,
+        # the relay bounds each attempt by the run's timeout; schemathesis waits for all of them
+        "request-timeout": answer_deadline(ctx.target.timeout),
         # schemathesis' own workers test operations side by side: only the list's, never the writes
         "workers": ctx.concurrency if part == LIST_PART else 1,
     }
     if token is not None:
         config["auth"] = {"openapi": {scheme: {"api_key": token}}}
-    if ctx.target.pace is not None and ctx.target.pace.per_second:
-        # schemathesis' own limiter covers the requests it sends outside our sessions' adapter too
-        config["rate-limit"] = schemathesis_rate(ctx.target.pace.per_second)
     if seed is not None:
         config["seed"] = seed
     list_id = ctx.contract.list_op.operation_id
@@ -191,14 +192,6 @@ def _schema(ctx: LawContext, raw: dict[str, Any], *, mode: str, scheme: str, tok
             if op.download_limits is not None:
                 schema = schema.exclude(operation_id=op.operation_id)
     return schema
-
-
-def schemathesis_rate(per_second: float) -> str:
-    """A rate as schemathesis writes it (whole requests per second, minute or hour), never above it."""
-    for unit, seconds in (("s", 1), ("m", 60), ("h", 3600)):
-        if per_second * seconds >= 1:
-            return f"{int(per_second * seconds)}/{unit}"
-    return "1/h"
 
 
 def _without(headers: dict[str, str], name: str) -> dict[str, str]:
@@ -245,7 +238,7 @@ def _merge(found: list[_Found], result: SchemathesisResult) -> None:
         result.errors += part.errors
 
 
-def _execute(schema: Any, redact: Redactor, on_event: Callable[[str], None] | None, mode: str,
+def _execute(schema: Any, redact: Callable[[str], str], on_event: Callable[[str], None] | None, mode: str,
              declared: frozenset[str], stop: threading.Event | None = None) -> _Found:  # fmt: skip
     found, seen = _Found(), set[tuple[str, str]]()
     stream = from_schema(schema).execute()

@@ -1,24 +1,21 @@
-"""The sessions schemathesis sends through: AK/SK signing, rate-limit retries, a watch on created tasks.
+"""The session schemathesis' requests go on through (``st_relay``): AK/SK signing, pace, 429 retries, caps.
 
-schemathesis 4.32.5 (pinned) sends through a ``requests.Session`` built by
-``schemathesis.engine.context.make_session`` and takes only static headers or basic auth from its config.
-A signature covers each request's method, path, query, headers and body, so it must be computed on the
-prepared request: :func:`configured_sessions` wraps ``make_session`` for the duration of a run so that every
-session it builds signs with a :class:`RequestsSigner`, retries 429 answers and reports its answers.
+A signature covers each request's method, path, query, headers and body, so it is computed on the prepared
+request (:class:`RequestsSigner`); every attempt waits for the run's pace (:class:`PacedAdapter`), a 429 is
+waited out within bounds (:class:`CappedRetry`), and each answer is read within the run's caps
+(:func:`bounded_reads`).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import schemathesis.engine.context as engine_context
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -80,6 +77,8 @@ class CappedRetry(Retry):
 
 #: The longest wait for one rate-limited schemathesis request, whatever Retry-After asks (seconds).
 MAX_RETRY_WAIT = 30.0
+#: Rate-limit answers waited out for one schemathesis request, at most.
+RETRIES = 6
 
 
 class PacedAdapter(HTTPAdapter):
@@ -99,7 +98,7 @@ class PacedAdapter(HTTPAdapter):
 def rate_limit_retries(pace: Pace | None = None) -> HTTPAdapter:
     """An adapter that waits out 429 answers (``Retry-After``), then gives the last answer back; each
     attempt within ``pace``, the run's own rate limit."""
-    retry = CappedRetry(total=6, connect=0, read=0, redirect=0, status_forcelist=(429,),
+    retry = CappedRetry(total=RETRIES, connect=0, read=0, redirect=0, status_forcelist=(429,),
                         allowed_methods=None, respect_retry_after_header=True, backoff_factor=0.5,
                         raise_on_status=False)  # fmt: skip
     return PacedAdapter(pace, max_retries=retry)
@@ -143,30 +142,7 @@ def bounded_reads(max_body: int, deadline: float, problems: list[str]) -> Callab
     return hook
 
 
-@contextmanager
-def configured_sessions(
-    configure: Callable[[requests.Session], None], pace: Pace | None = None
-) -> Iterator[None]:
-    """While the block runs, ``configure`` is applied to every session schemathesis builds, and every
-    request it sends (also through sessions of its own making: probes, redirects) waits for ``pace``."""
-    original: Callable[..., requests.Session] = engine_context.make_session
-    original_send = HTTPAdapter.send
-
-    def make_session(*args: Any, **kwargs: Any) -> requests.Session:
-        session = original(*args, **kwargs)
-        configure(session)
-        return session
-
-    def paced_send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
-        if pace is None or isinstance(adapter, PacedAdapter):
-            return original_send(adapter, request, *args, **kwargs)
-        with pace.slot():
-            return original_send(adapter, request, *args, **kwargs)
-
-    engine_context.make_session = make_session
-    HTTPAdapter.send = paced_send  # type: ignore[method-assign,assignment]
-    try:
-        yield
-    finally:
-        engine_context.make_session = original
-        HTTPAdapter.send = original_send  # type: ignore[method-assign]
+def answer_deadline(timeout: float) -> float:
+    """The longest one request through :func:`rate_limit_retries` can take: every attempt within
+    ``timeout``, and each wait on a 429 within :data:`MAX_RETRY_WAIT` (plus a little for the pace)."""
+    return (RETRIES + 1) * timeout + RETRIES * MAX_RETRY_WAIT + 10.0
