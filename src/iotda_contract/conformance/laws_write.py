@@ -235,15 +235,14 @@ def isolation(ctx: LawContext, data: DataObject) -> None:
     with cleaning(ctx):
         task = create(ctx, body)
         key, app = str(task[ctx.contract.key_field]), str(task.get(APP_ID))
-        views: dict[str, tuple[dict[str, str], dict[str, str] | None]] = {
-            f"{APP_TYPE}={ONE_APP}": ({APP_TYPE: ONE_APP}, None),
-        }
+        # its own app's view first (named ""), then the others: read side by side, the same data
+        views: dict[str, tuple[dict[str, str], dict[str, str] | None]] = {"": ({APP_ID: app}, None)}
         if other_app != app:  # the backend kept another app than the body's: its own is not "other"
             views[f"app_id={other_app}"] = ({APP_ID: other_app}, None)
+        views[f"{APP_TYPE}={ONE_APP}"] = ({APP_TYPE: ONE_APP}, None)
         instances = [i for i in (None, ctx.other_instance_id) if i != ctx.target.instance_id]
         for instance in instances:
             views[f"instance {instance or '(default)'}"] = ({}, ctx.target.headers(instance))
-        views = {"": ({APP_ID: app}, None), **views}  # its own app's first: read side by side, the same data
 
         def listed(name: str) -> Walk | None:
             query, headers = views[name]
