@@ -7,6 +7,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
@@ -330,7 +331,7 @@ def run_check(options: CheckOptions, console: Console | None = None) -> RunResul
             run.ctx.target.on_wait = live.waiting
             # with --concurrency schemathesis' list part runs beside the laws, until the first write law
             early = options.schemathesis and options.concurrency > 1
-            listing = (lambda stop: run.schemathesis(live.note, stop, "list")) if early else None
+            listing = partial(run.schemathesis, live.note, part=_list_part()) if early else None
             with Beside(listing) as beside:
                 result.laws = run_laws(run.laws, run.ctx, max_examples=options.max_examples,
                                        write_examples=options.write_examples, seed=run.seed,
@@ -359,6 +360,13 @@ def _finish(result: RunResult, ctx: LawContext, started: float) -> None:
     result.rate_limit_retries = ctx.target.retries
     ctx.target.close()
     result.seconds = time.monotonic() - started
+
+
+def _list_part() -> str:
+    """schemathesis' list part, by st_engine's name (imported when schemathesis is about to run)."""
+    from iotda_contract.conformance.st_engine import LIST_PART
+
+    return LIST_PART
 
 
 def _schemathesis(options: CheckOptions, ctx: LawContext, seed: int, note: object,

@@ -83,9 +83,9 @@ def run_schemathesis(
     on_event: Callable[[str], None] | None = None,
     signer: RequestsSigner | None = None,
     stop: threading.Event | None = None,
-    part: str | None = None,
+    part: str = LIST_PART,
 ) -> SchemathesisResult:
-    """Run every phase with every check over ``part`` of the spec (None: every part, one after another).
+    """Run every phase with every check over ``part`` of the spec (:func:`parts`; the runner runs each).
 
     schemathesis judges only what the description states: positive cases come from the contract's request
     schemas (valid under every reading), negative cases from the platform view (invalid under every
@@ -95,11 +95,6 @@ def run_schemathesis(
     In the list part with ``ctx.concurrency`` above 1, the positive and the negative run go side by side;
     what they find is merged in that order, as one after the other. ``stop`` ends them.
     """
-    if part is None:
-        each = [run_schemathesis(ctx, token=token, max_examples=max_examples, seed=seed,
-                                 exclude_checks=exclude_checks, on_event=on_event, signer=signer, stop=stop,
-                                 part=p) for p in parts(ctx)]  # fmt: skip
-        return SchemathesisResult.combine(each)
     started = time.monotonic()
     contract = ctx.contract
     result = SchemathesisResult(status=HELD, phases=list(PHASES))
